@@ -1,0 +1,66 @@
+# Build, serve and test the gallery site. `make help` lists the targets.
+#
+# By default everything runs in .venv, created from requirements*.txt on first use and
+# refreshed when those files change. To use an environment of your own instead:
+#     make html PYTHON=python
+
+PYTHON ?= .venv/bin/python
+BOOTSTRAP_PYTHON ?= python3
+SPHINXOPTS ?= -W --keep-going
+BUILDDIR ?= _build
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+VENV := .venv
+SPHINXBUILD = $(PYTHON) -m sphinx -c . -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
+
+# Only the default interpreter is bootstrapped; a PYTHON of your own is used as it is.
+ifeq ($(PYTHON),$(VENV)/bin/python)
+DOCS_ENV := $(VENV)/.docs-installed
+TEST_ENV := $(VENV)/.test-installed
+endif
+
+.PHONY: help html html-noplot data serve test clean distclean
+
+help:
+	@echo "make html         build the site into $(BUILDDIR)/html, running every example"
+	@echo "make html-noplot  build the prose only, without running the examples"
+	@echo "make serve        serve $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/"
+	@echo "make test         run the test suite (builds the site in a temporary folder)"
+	@echo "make data         put the shipped face.dat into SciPy's dataset cache"
+	@echo "make clean        remove the build and the generated gallery pages"
+	@echo "make distclean    clean, and remove .venv too"
+
+$(VENV)/.docs-installed: requirements.txt
+	test -x $(VENV)/bin/python || $(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.docs-installed
+	$(VENV)/bin/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+html: $(DOCS_ENV)
+	$(SPHINXBUILD) -b html docs $(BUILDDIR)/html
+	@echo "The site is in $(BUILDDIR)/html; 'make serve' shows it in a browser."
+
+html-noplot: $(DOCS_ENV)
+	$(SPHINXBUILD) -b html -D plot_gallery=0 docs $(BUILDDIR)/html
+
+data: $(DOCS_ENV)
+	$(PYTHON) tools/provision_data.py
+
+serve: $(DOCS_ENV)
+	@test -f $(BUILDDIR)/html/index.html || { echo "No site in $(BUILDDIR)/html: run 'make html' first." >&2; exit 1; }
+	@echo "Serving $(BUILDDIR)/html at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
+
+test: $(TEST_ENV)
+	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(BUILDDIR) docs/auto_examples docs/sg_execution_times.rst docs/sg_api_usage.rst
+
+distclean: clean
+	rm -rf $(VENV)
