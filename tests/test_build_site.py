@@ -1,0 +1,118 @@
+"""Build the site, then read its pages as a visitor would find them."""
+
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, WALKTHROUGH, check_walkthrough_output
+
+EXAMPLES = sorted(p.relative_to(ROOT / "examples") for p in (ROOT / "examples").rglob("*.py"))
+
+
+def read_page(site, relative):
+    path = site["html"] / relative
+    assert path.is_file(), f"{relative} was not built"
+    return path, BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def local_target(page_path, href):
+    """The file a relative link on ``page_path`` points at."""
+    assert href and not urlparse(href).scheme, f"expected a relative link, got {href!r}"
+    return (page_path.parent / unquote(urlparse(href).path)).resolve()
+
+
+@pytest.fixture(scope="module")
+def walkthrough(site):
+    return read_page(site, f"auto_examples/{WALKTHROUGH}.html")
+
+
+def test_build_runs_every_example(site):
+    # make html runs with -W, so a Sphinx warning would have failed the fixture already.
+    ran = re.search(r"executed (\d+) out of (\d+) file", site["log"])
+    assert ran, site["log"]
+    assert int(ran.group(1)) == int(ran.group(2)) == len(EXAMPLES)
+
+
+def test_examples_print_no_warnings(site):
+    for example in EXAMPLES:
+        _, page = read_page(site, f"auto_examples/{example.with_suffix('.html')}")
+        printed = " ".join(pre.get_text() for pre in page.select("div.sphx-glr-script-out"))
+        assert "Warning" not in printed, f"{example} printed a warning: {printed}"
+
+
+def test_walkthrough_shows_five_figures_with_alt_text(walkthrough):
+    path, page = walkthrough
+    figures = page.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")
+    assert len(figures) == 5
+    for img in figures:
+        assert img.get("alt", "").strip(), f"{img['src']} has no alt text"
+        assert local_target(path, img["src"]).is_file(), f"{img['src']} is missing"
+
+
+def test_walkthrough_prints_the_seed_numbers(walkthrough):
+    _, page = walkthrough
+    printed = "\n".join(pre.get_text() for pre in page.select("div.sphx-glr-script-out pre"))
+    check_walkthrough_output(printed)
+
+
+def test_walkthrough_explains_the_changed_default(walkthrough):
+    _, page = walkthrough
+    text = page.get_text(" ")
+    assert "subsample=None" in text and "1.5" in text
+
+
+def test_walkthrough_shows_its_running_time(walkthrough):
+    _, page = walkthrough
+    timing = page.select_one("p.sphx-glr-timing")
+    assert timing is not None
+    assert "Total running time of the script" in timing.get_text()
+
+
+def test_download_buttons_deliver_the_script_and_the_notebook(walkthrough):
+    path, page = walkthrough
+    links = {Path(a["href"]).suffix: a["href"] for a in page.select("a.reference.download")}
+    assert {".py", ".ipynb"} <= set(links), links
+    script = local_target(path, links[".py"])
+    assert script.read_bytes() == (ROOT / "examples" / f"{WALKTHROUGH}.py").read_bytes()
+    notebook = local_target(path, links[".ipynb"])
+    assert notebook.is_file() and b'"cells"' in notebook.read_bytes()
+
+
+@pytest.mark.parametrize("kind, suffix", [("python", ".py"), ("jupyter", ".ipynb")])
+def test_the_zip_holds_every_example(site, kind, suffix):
+    path, page = read_page(site, "auto_examples/index.html")
+    hrefs = [a["href"] for a in page.select("a.reference.download")]
+    zip_href = next((h for h in hrefs if h.endswith(f"auto_examples_{kind}.zip")), None)
+    assert zip_href, f"no link to the {kind} zip on the gallery index: {hrefs}"
+    with zipfile.ZipFile(local_target(path, zip_href)) as archive:
+        names = sorted(Path(name) for name in archive.namelist())
+    assert names == [p.with_suffix(suffix) for p in EXAMPLES]
+
+
+def test_gallery_index_has_a_thumbnail_per_example(site):
+    path, page = read_page(site, "auto_examples/index.html")
+    thumbnails = page.select("div.sphx-glr-thumbcontainer")
+    assert len(thumbnails) == len(EXAMPLES)
+    for thumb in thumbnails:
+        img = thumb.select_one("img")
+        assert local_target(path, img["src"]).is_file()
+        assert thumb.select_one("a")  # the thumbnail leads to its page
+
+
+def test_execution_times_page_is_linked_from_the_home_page(site):
+    path, page = read_page(site, "index.html")
+    hrefs = [a["href"] for a in page.select("a[href]")]
+    times_href = next((h for h in hrefs if "sg_execution_times" in h), None)
+    assert times_href, "the home page does not link the execution-times page"
+    times = BeautifulSoup(local_target(path, times_href).read_text(), "html.parser")
+    assert f"{WALKTHROUGH}.py" in times.get_text()
+
+
+def test_home_page_leads_into_the_gallery(site):
+    path, page = read_page(site, "index.html")
+    targets = {local_target(path, a["href"]) for a in page.select("a.reference.internal")}
+    assert site["html"].joinpath("auto_examples", "index.html").resolve() in targets
+    assert site["html"].joinpath("auto_examples", f"{WALKTHROUGH}.html").resolve() in targets

@@ -1,0 +1,18 @@
+"""A broken example must stop the build and be named, not be published half-run."""
+
+from conftest import copy_project, make
+
+BROKEN = "plot_zz_broken.py"
+
+
+def test_an_example_that_raises_fails_the_build(tmp_path, reader_env):
+    project = copy_project(tmp_path / "project")
+    (project / "examples" / BROKEN).write_text(
+        '"""\nA broken example\n================\n\nIt raises on purpose.\n"""\n\n'
+        'raise ValueError("this example is broken on purpose")\n'
+    )
+    result = make(project, "html", reader_env, tmp_path / "build")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert BROKEN in output
+    assert "this example is broken on purpose" in output
