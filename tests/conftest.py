@@ -115,3 +115,32 @@ def reader_env(dataset_cache):
 
     provision(cache_dir=dataset_cache / "scipy-data")
     return env_with_cache(dataset_cache)
+
+
+@pytest.fixture(scope="session")
+def run_example(reader_env):
+    """Run an example in this process and return its global variables.
+
+    Tests use it to check the claims a page makes on the results the page's own code
+    computes. Each example runs once per session; figures are drawn with Agg and closed.
+    """
+    import runpy
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from scipy.datasets import _fetchers
+
+    # scipy.datasets fixed its cache folder when it was imported: point it at ours.
+    _fetchers.data_fetcher.path = Path(reader_env["XDG_CACHE_HOME"]) / "scipy-data"
+    namespaces = {}
+
+    def run(relative_path):
+        if relative_path not in namespaces:
+            script = ROOT / "examples" / relative_path
+            namespaces[relative_path] = runpy.run_path(str(script), run_name="__main__")
+            plt.close("all")
+        return namespaces[relative_path]
+
+    return run
