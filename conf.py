@@ -1,7 +1,8 @@
 """Sphinx configuration for the image-quantization tutorial site.
 
 The Makefile runs ``sphinx-build -c . docs _build/html``: this file lives at the top of the
-repository, the hand-written pages in ``docs/``, the gallery sources in ``examples/``.
+repository, the hand-written pages in ``docs/``, the gallery sources in ``examples/``, and
+the build's own helpers in ``tools/``.
 """
 
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+from api_links import intersphinx_mapping as _api_links  # noqa: E402
+from peak_memory import traced_peak  # noqa: E402
 from provision_data import DatasetError, provision  # noqa: E402
 from sphinx.errors import ConfigError  # noqa: E402
 from sphinx.util import logging  # noqa: E402
@@ -20,25 +23,36 @@ logger = logging.getLogger("conf")
 project = "Quantizing images"
 author = "The Quantizing images authors"
 copyright = "2026, The Quantizing images authors"
-
-# -- General -------------------------------------------------------------------------
-extensions = [
-    "sphinx_gallery.gen_gallery",
-]
-root_doc = "index"
-# Generated pages live under docs/ but are rebuilt from examples/ on every build.
-exclude_patterns = ["_build"]
-# The pages carry no version of their own; keep titles short.
+# Tab titles read "<page> — Quantizing images".
 html_title = "Quantizing images"
 
-# -- HTML output -----------------------------------------------------------------------
+# -- Extensions --------------------------------------------------------------------------
+extensions = [
+    "sphinx.ext.intersphinx",  # links from code and prose to the upstream API docs
+    "sphinx_copybutton",  # a copy button on every code cell
+    "sphinx_gallery.gen_gallery",  # examples/ -> pages, notebooks, downloads
+    "api_usage_page",  # tools/api_usage_page.py: the "API used in this gallery" page
+    "local_mathjax",  # tools/local_mathjax.py: formulas render offline, no CDN request
+    "gallery_polish",  # tools/gallery_polish.py: thumbnail alt text, distinct page titles
+]
+root_doc = "index"
+exclude_patterns = ["_build"]
+
+# -- HTML output -------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
+html_static_path = ["docs/_static"]
+html_favicon = "docs/_static/favicon.svg"
+html_logo = "docs/_static/favicon.svg"
 html_theme_options = {
-    # Nothing on the site calls a remote service.
-    "navigation_with_keys": False,
+    "logo": {"text": "Quantizing images", "alt_text": "Quantizing images: home"},
     "show_toc_level": 2,
 }
 html_show_sourcelink = False
+# Pages outside the gallery have no section to navigate: no empty left sidebar there.
+html_sidebars = {"index": [], "api_used": [], "sg_execution_times": []}
+# The theme's script rejects an empty mode (a console error on every first visit):
+# start in "auto", which follows the reader's system setting.
+html_context = {"default_mode": "auto"}
 
 # -- The dataset -------------------------------------------------------------------------
 # The examples call scipy.datasets.face(), which would download face.dat. Put the copy
@@ -47,6 +61,24 @@ try:
     logger.info(provision())
 except DatasetError as error:
     raise ConfigError(str(error)) from None
+
+# -- Links to upstream API docs ------------------------------------------------------------
+# Online when the doc hosts answer, from local objects.inv files with QI_INVENTORIES=dir,
+# or off; a build without network stays clean and says so in one line
+# (tools/api_links.py).
+try:
+    intersphinx_mapping, _links_note = _api_links()
+except ValueError as error:
+    raise ConfigError(str(error)) from None
+logger.info(_links_note)
+# Fetch inventories at most once a week; a failed fetch is a warning, so -W stops on it.
+intersphinx_cache_limit = 7
+intersphinx_timeout = 10
+
+# -- Copy buttons ------------------------------------------------------------------------
+# Only code cells get a button; the printed output below them is not code.
+copybutton_selector = "div.highlight-Python pre"
+copybutton_exclude = ".linenos, .gp, .go"
 
 # -- sphinx-gallery ----------------------------------------------------------------------
 sphinx_gallery_conf = {
@@ -66,10 +98,21 @@ sphinx_gallery_conf = {
     "first_notebook_cell": "%matplotlib inline",
     # Examples print their results explicitly; a trailing expression is not echoed.
     "capture_repr": (),
-    # Each example starts from a fresh matplotlib state.
-    "reset_modules": ("matplotlib",),
+    # Each example starts from a fresh matplotlib state. peak_memory.prepare_example
+    # imports what the example imports before memory tracing starts, and stops the
+    # tracing after it, so the rest of the build runs at full speed.
+    "reset_modules": ("matplotlib", "peak_memory.prepare_example"),
+    "reset_modules_order": "both",
+    # Peak memory on every page, measured with tracemalloc (tools/peak_memory.py says
+    # exactly what that counts); works in serial and parallel builds alike.
+    "show_memory": traced_peak,
     # Show the time of every example on the execution-times page, however short.
     "min_reported_time": 0,
     # The zip of every example, and each example as .py and .ipynb.
     "download_all_examples": True,
+    # Which objects each example uses, for the mini-galleries on the API page.
+    "backreferences_dir": "gen_modules/backreferences",
+    "doc_module": ("sklearn", "numpy", "scipy"),
+    # "Related examples" at the end of each page, by similarity of their text.
+    "recommender": {"enable": True, "n_examples": 3},
 }

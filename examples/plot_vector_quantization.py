@@ -31,7 +31,7 @@ print(f"Bytes in memory: {raccoon.nbytes}")
 
 # %%
 # The image has 768 rows of 1024 pixels. Each pixel is an unsigned 8-bit integer, one
-# byte, so it can take one of :math:`2^8 = 256` grey levels (0 is black, 255 white),
+# byte, so it can take one of 2⁸ = 256 grey levels (0 is black, 255 white),
 # and the whole image takes 768 × 1024 = 786432 bytes.
 #
 # How are the grey levels used?

@@ -54,7 +54,8 @@ def copy_project(dest):
 def env_with_cache(cache_home):
     """The environment of a build or script whose dataset cache is ``cache_home``."""
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home), MPLBACKEND="Agg")
-    env.pop("SPHINXOPTS", None)
+    for inherited in ("SPHINXOPTS", "QI_INVENTORIES"):
+        env.pop(inherited, None)
     return env
 
 
@@ -89,6 +90,24 @@ def check_walkthrough_output(text):
     assert numbers_after("Bytes in memory:", after_quantizing) == [6291456]
     assert numbers_after("Size compared with the original:", text) == [8.0]
     assert re.search(r"Type of each quantized pixel:\s*float64\b", text)
+
+
+@pytest.fixture(scope="session")
+def screenshots(site):
+    """Where the browser tests save a picture of each page, for a person to look at."""
+    folder = site["html"].parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    SCREENSHOT_FOLDERS.append(folder)
+    return folder
+
+
+SCREENSHOT_FOLDERS = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for folder in SCREENSHOT_FOLDERS:
+        count = len(list(folder.glob("*.png")))
+        terminalreporter.write_line(f"Screenshots of {count} pages: {folder}")
 
 
 @pytest.fixture(scope="session")

@@ -116,3 +116,56 @@ def test_home_page_leads_into_the_gallery(site):
     targets = {local_target(path, a["href"]) for a in page.select("a.reference.internal")}
     assert site["html"].joinpath("auto_examples", "index.html").resolve() in targets
     assert site["html"].joinpath("auto_examples", f"{WALKTHROUGH}.html").resolve() in targets
+
+
+def test_every_example_page_shows_its_peak_memory(site):
+    for example in EXAMPLES:
+        _, page = read_page(site, f"auto_examples/{example.with_suffix('.html')}")
+        match = re.search(r"Estimated memory usage:\s*([\d.]+)\s*MB", page.get_text(" "))
+        assert match, f"{example} shows no memory figure"
+        assert float(match.group(1)) > 0
+
+
+def test_walkthrough_memory_figure_counts_its_arrays(walkthrough):
+    # The page holds float64 codes and float64 images, 6291456 bytes each: a measurement
+    # that sees NumPy's allocations cannot report less than that.
+    _, page = walkthrough
+    memory = float(re.search(r"Estimated memory usage:\s*([\d.]+)", page.get_text(" ")).group(1))
+    assert memory >= 4 * 6291456 / 1e6
+
+
+def test_gallery_index_says_what_the_memory_figure_measures(site):
+    _, page = read_page(site, "auto_examples/index.html")
+    assert "tracemalloc" in page.get_text()
+
+
+def test_every_example_page_recommends_related_examples(site):
+    if len(EXAMPLES) < 2:
+        pytest.skip("related examples need more than one example")
+    for example in EXAMPLES:
+        _, page = read_page(site, f"auto_examples/{example.with_suffix('.html')}")
+        rubric = next(
+            (p for p in page.select("p.rubric") if "Related examples" in p.get_text()), None
+        )
+        assert rubric is not None, f"{example} has no related examples"
+        related = rubric.find_next("div", class_="sphx-glr-thumbnails")
+        assert related and related.select("div.sphx-glr-thumbcontainer")
+
+
+def test_api_page_has_a_mini_gallery_per_object_the_examples_use(site):
+    path, page = read_page(site, "api_used.html")
+    headings = {h.get_text(" ", strip=True).rstrip("#").strip() for h in page.select("h3")}
+    for name in [
+        "sklearn.preprocessing.KBinsDiscretizer",
+        "scipy.datasets.face",
+        "numpy.unique",
+    ]:
+        assert f"Examples using {name}" in headings, headings
+    # Each mini-gallery leads to the examples.
+    walkthrough = site["html"] / "auto_examples" / f"{WALKTHROUGH}.html"
+    targets = {
+        local_target(path, a["href"]) for a in page.select("div.sphx-glr-thumbcontainer a[href]")
+    }
+    assert walkthrough.resolve() in targets
+    # Made from the code, not by hand: no private or inherited names.
+    assert not any("._" in h or h.split()[-1].startswith("_") for h in headings)

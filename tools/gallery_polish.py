@@ -1,0 +1,42 @@
+"""A Sphinx extension for two details of the pages sphinx-gallery generates.
+
+* Thumbnails (gallery index, mini-galleries, related examples) come with an empty ``alt``.
+  Each is followed by a link to its example: we describe the picture with that title, so
+  every image on the site says what it shows.
+* Every gallery folder gets a running-times page, all titled "Computation times". We give
+  each a title that says which examples it times, so browser tabs and search results differ.
+"""
+
+import re
+
+from docutils import nodes
+
+TIMES_PAGE = "sg_execution_times"
+
+
+def describe_thumbnails(app, doctree, docname):
+    for image in doctree.findall(nodes.image):
+        if image.get("alt") or "_thumb" not in image.get("uri", ""):
+            continue
+        siblings = image.parent.children[image.parent.index(image) + 1 :]
+        for sibling in siblings:
+            link = next(iter(sibling.findall(nodes.reference)), None)
+            if link is not None:
+                image["alt"] = f"Preview of the example “{link.astext()}”"
+                break
+
+
+def title_running_times(app, docname, source):
+    if not docname.endswith(TIMES_PAGE):
+        return
+    folder = docname[: -len(TIMES_PAGE)].strip("/")
+    title = "Running times of all examples" if not folder else f"Running times in {folder}/"
+    source[0] = re.sub(
+        r"^Computation times\n=+$", f"{title}\n{'=' * len(title)}", source[0], count=1, flags=re.M
+    )
+
+
+def setup(app):
+    app.connect("doctree-resolved", describe_thumbnails)
+    app.connect("source-read", title_running_times)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
