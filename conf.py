@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from api_links import intersphinx_mapping as _api_links  # noqa: E402
-from peak_memory import traced_peak  # noqa: E402
+from peak_memory import peak_memory  # noqa: E402
 from provision_data import DatasetError, provision  # noqa: E402
 from sphinx.errors import ConfigError  # noqa: E402
 from sphinx.util import logging  # noqa: E402
@@ -99,13 +99,13 @@ sphinx_gallery_conf = {
     # Examples print their results explicitly; a trailing expression is not echoed.
     "capture_repr": (),
     # Each example starts from a fresh matplotlib state. peak_memory.prepare_example
-    # imports what the example imports before memory tracing starts, and stops the
-    # tracing after it, so the rest of the build runs at full speed.
+    # imports what the example imports and resets the memory mark before it runs.
     "reset_modules": ("matplotlib", "peak_memory.prepare_example"),
     "reset_modules_order": "both",
-    # Peak memory on every page, measured with tracemalloc (tools/peak_memory.py says
-    # exactly what that counts); works in serial and parallel builds alike.
-    "show_memory": traced_peak,
+    # Peak memory on every page: how far the example raised the process's resident
+    # memory (tools/peak_memory.py says exactly what that counts). Costs no run time and
+    # works in serial and parallel builds alike.
+    "show_memory": peak_memory,
     # Show the time of every example on the execution-times page, however short.
     "min_reported_time": 0,
     # The zip of every example, and each example as .py and .ipynb.
