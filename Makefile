@@ -6,10 +6,11 @@
 
 PYTHON ?= .venv/bin/python
 BOOTSTRAP_PYTHON ?= python3
-SPHINXOPTS ?= -W --keep-going
+SPHINXOPTS ?= -W --keep-going -j auto
 BUILDDIR ?= _build
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 VENV := .venv
 SPHINXBUILD = $(PYTHON) -m sphinx -c . -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
@@ -20,13 +21,14 @@ DOCS_ENV := $(VENV)/.docs-installed
 TEST_ENV := $(VENV)/.test-installed
 endif
 
-.PHONY: help html html-noplot data serve test clean distclean
+.PHONY: help html html-noplot data serve test bench clean distclean
 
 help:
 	@echo "make html         build the site into $(BUILDDIR)/html, running every example"
 	@echo "make html-noplot  build the prose only, without running the examples"
 	@echo "make serve        serve $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/"
 	@echo "make test         run the test suite (builds the site in a temporary folder)"
+	@echo "make bench        time clean, no-op and edit-one builds against a reference"
 	@echo "make data         put the shipped face.dat into SciPy's dataset cache"
 	@echo "make clean        remove the build and the generated gallery pages"
 	@echo "make distclean    clean, and remove .venv too"
@@ -58,6 +60,9 @@ serve: $(DOCS_ENV)
 
 test: $(TEST_ENV)
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+
+bench: $(DOCS_ENV)
+	$(PYTHON) bench/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILDDIR) docs/auto_examples docs/sg_execution_times.rst docs/sg_api_usage.rst

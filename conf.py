@@ -82,6 +82,9 @@ copybutton_exclude = ".linenos, .gp, .go"
 
 # -- sphinx-gallery ----------------------------------------------------------------------
 sphinx_gallery_conf = {
+    # Run the examples in parallel, one per process, as many as `sphinx-build -j` says
+    # (the Makefile passes -j auto: one per core).
+    "parallel": True,
     # Where the sources are and where the generated pages go (relative to docs/).
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],

@@ -1,0 +1,29 @@
+"""Run the build benchmark once, as `make bench` would, and read what it wrote."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_benchmark_runs_once_and_reports_every_measurement(tmp_path, reader_env):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench.py"), "--runs", "1", "--output", str(tmp_path)],
+        env=reader_env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (report,) = tmp_path.glob("*.json")
+    data = json.loads(report.read_text())
+    median = data["median"]
+    for key in ["clean", "reference", "noop", "reference-noop", "edit-one", "weight"]:
+        assert median[key] > 0, key
+    examples = sorted(p.relative_to(ROOT / "examples").as_posix() for p in (ROOT / "examples").rglob("*.py"))
+    assert sorted(k.removeprefix("script:") for k in median if k.startswith("script:")) == examples
+    assert set(data["ratios"]) == {"clean / reference", "edit-one / (example + noop)", "noop / reference noop"}
+    (table,) = tmp_path.glob("*.md")
+    assert "| clean / reference |" in table.read_text()
+    assert "| clean / reference |" in result.stdout
