@@ -186,7 +186,10 @@ show_image_and_histogram(kmeans_image, "8 bins placed by k-means (3 bits per pix
 
 # %%
 # The bars are more even now, and the bands in the fur are less visible. Here are the
-# centres of the new bins:
+# centres of the new bins. Like the uniform ones, they are the midpoints between each
+# bin's two edges, the values ``inverse_transform`` uses; they are close to the grey
+# levels k-means found but not equal to them, and
+# :ref:`sphx_glr_auto_examples_series_plot_1_choosing_bins.py` measures what that costs.
 kmeans_centres = bin_centres(kmeans)
 print(f"Centres of the k-means bins: {kmeans_centres}")
 
@@ -233,4 +236,6 @@ print(f"Bytes as uint8: {codes_as_bytes.nbytes}")
 # %%
 # So far, quantizing has cost detail and saved nothing. To turn 3 bits per pixel into a
 # real saving, the codes have to be packed several to a byte; the image then also needs
-# its table of 8 grey levels to be displayed again. That is where this tutorial goes next.
+# its table of 8 grey levels to be displayed again.
+# :ref:`sphx_glr_auto_examples_series_plot_2_saving_memory.py` does exactly that, and
+# measures every byte.

@@ -136,7 +136,8 @@ def test_walkthrough_memory_figure_counts_its_arrays(walkthrough):
 
 def test_gallery_index_says_what_the_memory_figure_measures(site):
     _, page = read_page(site, "auto_examples/index.html")
-    assert "estimated memory usage" in page.get_text(" ") and "resident memory" in page.get_text(" ")
+    text = " ".join(page.get_text(" ").split())
+    assert "estimated memory usage" in text and "resident memory" in text
 
 
 def test_every_example_page_recommends_related_examples(site):

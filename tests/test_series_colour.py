@@ -1,0 +1,194 @@
+"""Check the claims of the colour-quantization page on the results its own code computed.
+
+The PSNRs are recomputed here from the page's images with an implementation of our own,
+and the uniform grid is rebuilt independently, so a slip in the page's helpers shows.
+"""
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+PAGE = "series/plot_4_colour_quantization.py"
+
+
+def our_psnr(image, reference):
+    """PSNR in dB over all pixels and channels, in exact integer arithmetic for the MSE."""
+    difference = image.astype(np.int64) - reference.astype(np.int64)
+    mse = np.sum(difference * difference) / difference.size
+    return 10 * np.log10(255**2 / mse)
+
+
+def colour_codes(array):
+    """One integer per colour (red * 256**2 + green * 256 + blue) of an image or palette."""
+    rows = np.asarray(array).reshape(-1, 3).astype(np.int64)
+    return (rows[:, 0] << 16) | (rows[:, 1] << 8) | rows[:, 2]
+
+
+def distinct_colours(array):
+    """The distinct colours of an image or palette, as integers."""
+    return np.unique(colour_codes(array))
+
+
+def grid_image(original, bits_per_channel):
+    """Each channel cut into 2**b equal bins, every value replaced by its bin centre."""
+    width = 256 // 2**bits_per_channel
+    return ((original // width) * width + width // 2).astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def page(run_example):
+    return run_example(PAGE)
+
+
+@pytest.fixture(scope="module")
+def printed(reader_env, tmp_path_factory):
+    """What the page prints (stdout, stderr) when run as a plain script."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / PAGE)],
+        cwd=tmp_path_factory.mktemp("colour"),
+        env=reader_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout, result.stderr
+
+
+def test_page_shows_the_same_budgets_for_both_methods(page):
+    assert page["budgets"] == sorted(page["budgets"])
+    assert len(page["budgets"]) >= 3
+    for name in ["uniform_images", "kmeans_images", "uniform_palettes", "kmeans_palettes"]:
+        assert sorted(page[name]) == page["budgets"], name
+
+
+def test_kmeans_beats_the_uniform_grid_at_every_budget_shown(page):
+    original = page["original"]
+    for bits in page["budgets"]:
+        uniform = our_psnr(page["uniform_images"][bits], original)
+        kmeans = our_psnr(page["kmeans_images"][bits], original)
+        # The page's own numbers (printed and in the figure titles) are these.
+        assert page["uniform_psnr"][bits] == pytest.approx(uniform, abs=1e-9)
+        assert page["kmeans_psnr"][bits] == pytest.approx(kmeans, abs=1e-9)
+        # "more than 8 dB above the grid" at every budget.
+        assert kmeans > uniform + 8, (bits, uniform, kmeans)
+
+
+def test_uniform_images_are_each_channel_at_its_bin_centre(page):
+    original = page["original"]
+    for bits in page["budgets"]:
+        assert bits % 3 == 0
+        expected = grid_image(original, bits // 3)
+        np.testing.assert_array_equal(page["uniform_images"][bits], expected)
+
+
+def test_palettes_have_the_stated_number_of_colours(page):
+    for bits in page["budgets"]:
+        for name in ["uniform_palettes", "kmeans_palettes"]:
+            palette = page[name][bits]
+            assert palette.shape == (2**bits, 3), (name, bits)
+            assert palette.dtype == np.uint8
+            # No two palette entries are the same colour (rounding merged none).
+            assert len(distinct_colours(palette)) == 2**bits, (name, bits)
+        # The grid is every combination of 2**(bits/3) levels per channel.
+        grid = page["uniform_palettes"][bits]
+        for channel in range(3):
+            assert len(np.unique(grid[:, channel])) == 2 ** (bits // 3)
+
+
+def test_quantized_images_contain_only_palette_colours(page):
+    for bits in page["budgets"]:
+        for images, palettes in [
+            (page["uniform_images"], page["uniform_palettes"]),
+            (page["kmeans_images"], page["kmeans_palettes"]),
+        ]:
+            used = distinct_colours(images[bits])
+            assert np.isin(used, colour_codes(palettes[bits])).all(), bits
+
+
+def test_every_pixel_gets_its_nearest_kmeans_palette_colour(page):
+    original = page["original"].reshape(-1, 3).astype(np.int64)
+    _, first = np.unique(colour_codes(original), return_index=True)
+    colours = original[first]
+    for bits in page["budgets"]:
+        palette = page["kmeans_palettes"][bits].astype(np.int64)
+        assigned = page["kmeans_images"][bits].reshape(-1, 3).astype(np.int64)[first]
+        nearest = np.full(len(colours), np.iinfo(np.int64).max)
+        for colour in palette:
+            nearest = np.minimum(nearest, np.sum((colours - colour) ** 2, axis=1))
+        np.testing.assert_array_equal(np.sum((colours - assigned) ** 2, axis=1), nearest)
+
+
+def test_bits_per_pixel_are_log2_of_the_number_of_colours(page, printed):
+    stdout, _ = printed
+    lines = re.findall(r"^(Uniform|K-means), (\d+) bits per pixel.*?: (\d+) colours", stdout, re.M)
+    shown = {(method, int(bits)) for method, bits, _ in lines}
+    assert shown == {(m, b) for m in ["Uniform", "K-means"] for b in page["budgets"]}
+    for method, bits, n_colours in lines:
+        assert 2 ** int(bits) == int(n_colours), (method, bits, n_colours)
+        assert np.log2(int(n_colours)) == int(bits)
+        palettes = page["uniform_palettes" if method == "Uniform" else "kmeans_palettes"]
+        assert len(palettes[int(bits)]) == int(n_colours)
+
+
+def test_printed_psnrs_are_those_of_the_images(page, printed):
+    stdout, _ = printed
+    original = page["original"]
+    for method, images in [("Uniform", "uniform_images"), ("K-means", "kmeans_images")]:
+        for bits in page["budgets"]:
+            match = re.search(
+                rf"^{method}, {bits} bits per pixel.*?PSNR (\d+\.\d+) dB", stdout, re.M
+            )
+            assert match, (method, bits)
+            assert float(match.group(1)) == pytest.approx(
+                our_psnr(page[images][bits], original), abs=0.005
+            )
+
+
+def test_page_prints_no_warning(printed):
+    stdout, stderr = printed
+    assert "Warning" not in stdout + stderr, stderr
+
+
+def test_grid_uses_few_of_its_colours(page):
+    original = page["original"]
+    for bits in page["budgets"]:
+        used = len(distinct_colours(grid_image(original, bits // 3)))
+        assert page["uniform_counts"][bits].sum() == original.shape[0] * original.shape[1]
+        assert np.count_nonzero(page["uniform_counts"][bits]) == used
+    # "at 9 bits per pixel, fewer than a quarter of the 512 grid colours appear"
+    assert len(distinct_colours(grid_image(original, 3))) < 512 / 4
+
+
+def test_kmeans_beats_even_the_grid_with_mean_colours(page):
+    original = page["original"]
+    flat = original.reshape(-1, 3).astype(np.float64)
+    for bits in page["budgets"]:
+        # Number the occupied cells, then average the pixels of each.
+        _, cell = np.unique(
+            colour_codes(original // (256 // 2 ** (bits // 3))), return_inverse=True
+        )
+        sums = np.column_stack([np.bincount(cell, weights=flat[:, c]) for c in range(3)])
+        means = np.rint(sums / np.bincount(cell)[:, None]).astype(np.uint8)
+        cell_mean = our_psnr(means[cell].reshape(original.shape), original)
+        assert page["cell_mean_psnr"][bits] == pytest.approx(cell_mean, abs=1e-9)
+        # Better colours help the grid, but not enough.
+        assert our_psnr(page["uniform_images"][bits], original) < cell_mean
+        assert cell_mean < our_psnr(page["kmeans_images"][bits], original)
+
+
+def test_kmeans_at_9_bits_beats_the_grid_at_12_bits(page):
+    original = page["original"]
+    assert our_psnr(page["kmeans_images"][9], original) > our_psnr(
+        grid_image(original, 4), original
+    )
+
+
+def test_sample_size_barely_matters(page):
+    for bits in page["budgets"]:
+        assert abs(page["kmeans_psnr"][bits] - page["half_sample_psnr"][bits]) < 0.5
+    assert page["n_sample"] == len(page["sample"]) == 10_000
