@@ -81,10 +81,25 @@ copybutton_selector = "div.highlight-Python pre"
 copybutton_exclude = ".linenos, .gp, .go"
 
 # -- sphinx-gallery ----------------------------------------------------------------------
+
+
+def _examples_to_run():
+    """Examples sphinx-gallery will execute: those whose last-run copy differs."""
+    sources = ROOT / "examples"
+    generated = ROOT / "docs" / "auto_examples"
+    return [
+        script
+        for script in sources.rglob("*.py")
+        if not (copy := generated / script.relative_to(sources)).is_file()
+        or copy.read_bytes() != script.read_bytes()
+    ]
+
+
 sphinx_gallery_conf = {
     # Run the examples in parallel, one per process, as many as `sphinx-build -j` says
-    # (the Makefile passes -j auto: one per core).
-    "parallel": True,
+    # (the Makefile passes -j auto: one per core). Starting the worker processes costs
+    # about half a second, so a build with fewer than two examples to run stays serial.
+    "parallel": len(_examples_to_run()) >= 2,
     # Where the sources are and where the generated pages go (relative to docs/).
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],
