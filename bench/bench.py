@@ -55,12 +55,24 @@ Reference
 
 TARGETS = [
     # (name, measured, limit, description)
-    ("clean / reference", lambda m: m["clean"] / m["reference"], 1.5,
-     "clean build of the whole site vs the one-example reference build"),
-    ("edit-one / (example + noop)", lambda m: m["edit-one"] / (m[f"script:{EDITED}"] + m["noop"]),
-     1.2, "rebuild after editing one example vs that example's run time plus a no-op rebuild"),
-    ("noop / reference noop", lambda m: m["noop"] / m["reference-noop"], 1.1,
-     "no-op rebuild vs the reference site's no-op rebuild"),
+    (
+        "clean / reference",
+        lambda m: m["clean"] / m["reference"],
+        1.5,
+        "clean build of the whole site vs the one-example reference build",
+    ),
+    (
+        "edit-one / (example + noop)",
+        lambda m: m["edit-one"] / (m[f"script:{EDITED}"] + m["noop"]),
+        1.2,
+        "rebuild after editing one example vs that example's run time plus a no-op rebuild",
+    ),
+    (
+        "noop / reference noop",
+        lambda m: m["noop"] / m["reference-noop"],
+        1.1,
+        "no-op rebuild vs the reference site's no-op rebuild",
+    ),
 ]
 
 
@@ -91,7 +103,8 @@ def timed(command, cwd, env):
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
-        sys.exit(f"benchmark step failed: {' '.join(map(str, command))}\n{result.stdout}\n{result.stderr}")
+        step = " ".join(map(str, command))
+        sys.exit(f"benchmark step failed: {step}\n{result.stdout}\n{result.stderr}")
     return elapsed
 
 
@@ -138,7 +151,9 @@ def one_repetition(workdir, python, env):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
-    parser.add_argument("--python", default=sys.executable, help="interpreter with the requirements")
+    parser.add_argument(
+        "--python", default=sys.executable, help="interpreter with the requirements"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     if args.runs < 1:
@@ -156,7 +171,8 @@ def main():
     lines = [
         f"# Build benchmark, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
-        f"{args.runs} repetition(s), median; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}.",
+        f"{args.runs} repetition(s), median; {os.cpu_count()} CPUs; "
+        f"Python {sys.version.split()[0]}.",
         "",
         "| measurement | median | all runs |",
         "| --- | ---: | --- |",

@@ -23,6 +23,8 @@ GENERATED = shutil.ignore_patterns(
     "auto_examples", "sg_execution_times.rst", "sg_api_usage.rst", "__pycache__", "_build"
 )
 WALKTHROUGH = "plot_vector_quantization"
+# Every example, as a path relative to examples/ (e.g. series/plot_1_choosing_bins.py).
+EXAMPLES = sorted(p.relative_to(ROOT / "examples") for p in (ROOT / "examples").rglob("*.py"))
 
 # The numbers the seed example published, which the walkthrough must print.
 SEED_UNIFORM_CENTRES = [15.625, 46.875, 78.125, 109.375, 140.625, 171.875, 203.125, 234.375]
@@ -137,6 +139,33 @@ def reader_env(dataset_cache):
 
 
 @pytest.fixture(scope="session")
+def run_script(reader_env, tmp_path_factory):
+    """Run an example as a reader runs the downloaded file: ``python plot_....py``.
+
+    Returns the finished process (its stdout and stderr); each example runs once per
+    session, in a folder of its own, with the reader's dataset cache and Agg.
+    """
+    results = {}
+
+    def run(relative_path):
+        relative_path = Path(relative_path).as_posix()
+        if relative_path not in results:
+            result = subprocess.run(
+                [sys.executable, str(ROOT / "examples" / relative_path)],
+                cwd=tmp_path_factory.mktemp("script"),
+                env=reader_env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert result.returncode == 0, f"{relative_path} failed:\n{result.stderr}"
+            results[relative_path] = result
+        return results[relative_path]
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def run_example(reader_env):
     """Run an example in this process and return its global variables.
 
@@ -156,6 +185,7 @@ def run_example(reader_env):
     namespaces = {}
 
     def run(relative_path):
+        relative_path = Path(relative_path).as_posix()
         if relative_path not in namespaces:
             script = ROOT / "examples" / relative_path
             namespaces[relative_path] = runpy.run_path(str(script), run_name="__main__")

@@ -4,12 +4,19 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import EXAMPLES, ROOT
 
 
 def test_benchmark_runs_once_and_reports_every_measurement(tmp_path, reader_env):
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench.py"), "--runs", "1", "--output", str(tmp_path)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench.py"),
+            "--runs",
+            "1",
+            "--output",
+            str(tmp_path),
+        ],
         env=reader_env,
         capture_output=True,
         text=True,
@@ -21,9 +28,13 @@ def test_benchmark_runs_once_and_reports_every_measurement(tmp_path, reader_env)
     median = data["median"]
     for key in ["clean", "reference", "noop", "reference-noop", "edit-one", "weight"]:
         assert median[key] > 0, key
-    examples = sorted(p.relative_to(ROOT / "examples").as_posix() for p in (ROOT / "examples").rglob("*.py"))
-    assert sorted(k.removeprefix("script:") for k in median if k.startswith("script:")) == examples
-    assert set(data["ratios"]) == {"clean / reference", "edit-one / (example + noop)", "noop / reference noop"}
+    scripts = sorted(key.removeprefix("script:") for key in median if key.startswith("script:"))
+    assert scripts == [example.as_posix() for example in EXAMPLES]
+    assert set(data["ratios"]) == {
+        "clean / reference",
+        "edit-one / (example + noop)",
+        "noop / reference noop",
+    }
     (table,) = tmp_path.glob("*.md")
     assert "| clean / reference |" in table.read_text()
     assert "| clean / reference |" in result.stdout

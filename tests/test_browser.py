@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, WALKTHROUGH
+from conftest import EXAMPLES, ROOT, WALKTHROUGH
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -24,10 +24,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-EXAMPLE_PAGES = sorted(
-    f"auto_examples/{p.relative_to(ROOT / 'examples').with_suffix('.html').as_posix()}"
-    for p in (ROOT / "examples").rglob("*.py")
-)
+EXAMPLE_PAGES = [f"auto_examples/{p.with_suffix('.html').as_posix()}" for p in EXAMPLES]
 PAGES = ["index.html", "auto_examples/index.html", "api_used.html", *EXAMPLE_PAGES]
 
 

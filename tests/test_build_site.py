@@ -7,9 +7,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, WALKTHROUGH, check_walkthrough_output
-
-EXAMPLES = sorted(p.relative_to(ROOT / "examples") for p in (ROOT / "examples").rglob("*.py"))
+from conftest import EXAMPLES, ROOT, WALKTHROUGH, check_walkthrough_output
 
 
 def read_page(site, relative):

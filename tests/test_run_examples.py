@@ -1,26 +1,19 @@
 """Download an example and run it: as a plain script, and as a Jupyter notebook."""
 
-import subprocess
-import sys
-
 import nbformat
-from conftest import ROOT, WALKTHROUGH, check_walkthrough_output
+import pytest
+from conftest import EXAMPLES, WALKTHROUGH, check_walkthrough_output
 from nbclient import NotebookClient
 
 
-def test_walkthrough_runs_as_a_plain_script(reader_env, tmp_path):
-    script = ROOT / "examples" / f"{WALKTHROUGH}.py"
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        env=reader_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    check_walkthrough_output(result.stdout)
-    assert "Warning" not in result.stderr, result.stderr
+def test_walkthrough_runs_as_a_plain_script(run_script):
+    check_walkthrough_output(run_script(f"{WALKTHROUGH}.py").stdout)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=str)
+def test_every_example_runs_as_a_plain_script_without_warnings(run_script, example):
+    result = run_script(example)
+    assert "Warning" not in result.stdout + result.stderr, result.stderr
 
 
 def test_downloaded_notebook_runs_top_to_bottom(site, reader_env, tmp_path, monkeypatch):

@@ -6,13 +6,11 @@ measures MSE and PSNR, and shows each bin either as the midpoint of its edges (w
 """
 
 import re
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
-from conftest import ROOT, numbers_after
+from conftest import numbers_after
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import KBinsDiscretizer
 
@@ -28,18 +26,9 @@ def page(run_example):
 
 
 @pytest.fixture(scope="module")
-def printed(reader_env, tmp_path_factory):
+def printed(run_script):
     """What the page prints when a reader runs it as a plain script."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / PAGE)],
-        cwd=tmp_path_factory.mktemp("choosing-bins"),
-        env=reader_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result
+    return run_script(PAGE)
 
 
 # -- Independent computations (no bincount, no inverse_transform) ----------------------
@@ -200,10 +189,6 @@ def test_printed_table_matches_the_definitions(page, printed):
         # The first table, midpoints only, says the same.
         first = numbers_after(f"{strategy} bins: MSE", printed.stdout)
         np.testing.assert_allclose(first, [mse_mid, psnr_by_definition(mse_mid)], atol=0.0051)
-
-
-def test_the_page_prints_no_warning(printed):
-    assert "Warning" not in printed.stdout + printed.stderr, printed.stderr
 
 
 # -- Pixels per bin -----------------------------------------------------------------------

@@ -5,13 +5,10 @@ histograms, and the fits on the histogram against fits on every pixel.
 """
 
 import itertools
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from sklearn.preprocessing import KBinsDiscretizer
 
 PAGE = "series/plot_3_rate_distortion.py"
@@ -233,17 +230,3 @@ def test_six_db_per_bit_claims(page):
 def test_kmeans_edges_stay_near_their_start_while_the_best_move(page):
     assert page["kmeans_move"] < 1
     assert page["best_move"] > 5
-
-
-def test_page_runs_without_any_warning(reader_env, tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-W", "error", str(ROOT / "examples" / PAGE)],
-        check=False,
-        cwd=tmp_path,
-        env=reader_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Warning" not in result.stdout + result.stderr
