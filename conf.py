@@ -34,6 +34,7 @@ extensions = [
     "api_usage_page",  # tools/api_usage_page.py: the "API used in this gallery" page
     "local_mathjax",  # tools/local_mathjax.py: formulas render offline, no CDN request
     "gallery_polish",  # tools/gallery_polish.py: thumbnail alt text, distinct page titles
+    "parallel_when_worth_it",  # tools/parallel_when_worth_it.py: no worker pool for 0-1 runs
 ]
 root_doc = "index"
 exclude_patterns = ["_build"]
@@ -83,23 +84,12 @@ copybutton_exclude = ".linenos, .gp, .go"
 # -- sphinx-gallery ----------------------------------------------------------------------
 
 
-def _examples_to_run():
-    """Examples sphinx-gallery will execute: those whose last-run copy differs."""
-    sources = ROOT / "examples"
-    generated = ROOT / "docs" / "auto_examples"
-    return [
-        script
-        for script in sources.rglob("*.py")
-        if not (copy := generated / script.relative_to(sources)).is_file()
-        or copy.read_bytes() != script.read_bytes()
-    ]
-
-
 sphinx_gallery_conf = {
     # Run the examples in parallel, one per process, as many as `sphinx-build -j` says
     # (the Makefile passes -j auto: one per core). Starting the worker processes costs
-    # about half a second, so a build with fewer than two examples to run stays serial.
-    "parallel": len(_examples_to_run()) >= 2,
+    # about half a second, so a build with fewer than two examples to run stays serial
+    # (tools/parallel_when_worth_it.py).
+    "parallel": True,
     # Where the sources are and where the generated pages go (relative to docs/).
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],
@@ -111,6 +101,9 @@ sphinx_gallery_conf = {
     # An example that raises fails the build (sphinx-gallery reports it by name).
     "only_warn_on_example_error": False,
     "abort_on_example_error": False,
+    # Figures are saved as PNG by sphinx-gallery's matplotlib scraper, with a zlib level
+    # that encodes faster and smaller (tools/png_scraper.py).
+    "image_scrapers": ("png_scraper.matplotlib_png",),
     # Figures are drawn off-screen; the notebooks switch to inline plots.
     "matplotlib_animations": False,
     "first_notebook_cell": "%matplotlib inline",
