@@ -82,8 +82,6 @@ copybutton_selector = "div.highlight-Python pre"
 copybutton_exclude = ".linenos, .gp, .go"
 
 # -- sphinx-gallery ----------------------------------------------------------------------
-
-
 sphinx_gallery_conf = {
     # Run the examples in parallel, one per process, as many as `sphinx-build -j` says
     # (the Makefile passes -j auto: one per core). Starting the worker processes costs
