@@ -65,7 +65,7 @@ bench: $(DOCS_ENV)
 	$(PYTHON) bench/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(BUILDDIR) docs/auto_examples docs/sg_execution_times.rst docs/sg_api_usage.rst
+	rm -rf $(BUILDDIR) docs/auto_examples docs/gen_modules docs/sg_execution_times.rst docs/sg_api_usage.rst docs/api_used.rst
 
 distclean: clean
 	rm -rf $(VENV)
