@@ -31,13 +31,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from project_copy import copy_project  # noqa: E402
+
 WALKTHROUGH = "plot_vector_quantization.py"
 EDITED = WALKTHROUGH  # the example whose text edit-one changes
-PROJECT_FILES = ["conf.py", "Makefile", "requirements.txt", "docs", "examples", "data", "tools"]
-GENERATED = shutil.ignore_patterns(
-    "auto_examples", "gen_modules", "sg_execution_times.rst", "api_used.rst", "__pycache__"
-)
-
 REFERENCE_CONF = """\
 project = "Reference"
 extensions = ["sphinx_gallery.gen_gallery"]
@@ -74,17 +73,6 @@ TARGETS = [
         "no-op rebuild vs the reference site's no-op rebuild",
     ),
 ]
-
-
-def copy_project(dest):
-    dest.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=GENERATED)
-        else:
-            shutil.copy2(source, dest / name)
-    return dest
 
 
 def make_reference(dest):

@@ -7,7 +7,6 @@ the tests neither touch the checkout's own build nor depend on the tester's cach
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,11 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-# What a copy of the project holds: the sources, not what builds generate.
-PROJECT_FILES = ["conf.py", "Makefile", "requirements.txt", "docs", "examples", "data", "tools"]
-GENERATED = shutil.ignore_patterns(
-    "auto_examples", "sg_execution_times.rst", "sg_api_usage.rst", "__pycache__", "_build"
-)
+from project_copy import copy_project  # noqa: E402
+
 WALKTHROUGH = "plot_vector_quantization"
 # Every example, as a path relative to examples/ (e.g. series/plot_1_choosing_bins.py).
 EXAMPLES = sorted(p.relative_to(ROOT / "examples") for p in (ROOT / "examples").rglob("*.py"))
@@ -38,19 +34,6 @@ SEED_KMEANS_CENTRES = [
     185.17226834,
     224.02069427,
 ]
-
-
-def copy_project(dest):
-    """Copy the project's sources to ``dest`` and return it."""
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=GENERATED)
-        else:
-            shutil.copy2(source, dest / name)
-    return dest
 
 
 def env_with_cache(cache_home):
