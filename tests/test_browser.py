@@ -214,3 +214,12 @@ def test_copy_button_copies_the_code_without_its_output(context, base_url):
     assert "Shape of the image: (768, 1024)" not in copied  # the printed output
     # Output blocks carry no copy button of their own.
     assert page.locator("div.sphx-glr-script-out button.copybtn").count() == 0
+
+
+def test_formulas_are_typeset_by_the_sites_own_mathjax(visit):
+    page = visit.open("auto_examples/series/plot_1_choosing_bins.html")
+    page.wait_for_selector("mjx-container", timeout=15000)
+    assert page.locator("mjx-container").count() > 0
+    scripts = page.eval_on_selector_all("script[src]", "s => s.map(e => e.src)")
+    assert any("/_static/mathjax/tex-chtml.js" in src for src in scripts), scripts
+    assert visit.failed == [] and visit.foreign == []
