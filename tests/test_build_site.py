@@ -56,12 +56,6 @@ def test_walkthrough_prints_the_seed_numbers(walkthrough):
     check_walkthrough_output(printed)
 
 
-def test_walkthrough_explains_the_changed_default(walkthrough):
-    _, page = walkthrough
-    text = page.get_text(" ")
-    assert "subsample=None" in text and "1.5" in text
-
-
 def test_walkthrough_shows_its_running_time(walkthrough):
     _, page = walkthrough
     timing = page.select_one("p.sphx-glr-timing")

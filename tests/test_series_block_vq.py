@@ -206,7 +206,3 @@ def test_codebook_cost_is_small_on_the_page_and_prohibitive_at_4x4_and_1_bpp(pag
     k_needed = 2 ** (1 * 16)
     assert k_needed > raccoon.size // 16
     assert k_needed * 16 > raccoon.nbytes
-
-
-def test_page_prints_the_rate_comparison(run_script):
-    assert "At 1 bpp: 2×2 blocks" in run_script(PAGE).stdout
