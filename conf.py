@@ -34,7 +34,7 @@ extensions = [
     "api_usage_page",  # tools/api_usage_page.py: the "API used in this gallery" page
     "local_mathjax",  # tools/local_mathjax.py: formulas render offline, no CDN request
     "gallery_polish",  # tools/gallery_polish.py: thumbnail alt text, distinct page titles
-    "parallel_when_worth_it",  # tools/parallel_when_worth_it.py: no worker pool for 0-1 runs
+    "gallery_pool",  # tools/gallery_pool.py: all examples in one worker pool, or serial
 ]
 root_doc = "index"
 exclude_patterns = ["_build"]
@@ -83,10 +83,10 @@ copybutton_exclude = ".linenos, .gp, .go"
 
 # -- sphinx-gallery ----------------------------------------------------------------------
 sphinx_gallery_conf = {
-    # Run the examples in parallel, one per process, as many as `sphinx-build -j` says
-    # (the Makefile passes -j auto: one per core). Starting the worker processes costs
-    # about half a second, so a build with fewer than two examples to run stays serial
-    # (tools/parallel_when_worth_it.py).
+    # Run the examples in parallel, as many at once as `sphinx-build -j` says (the
+    # Makefile passes -j auto: one per core). tools/gallery_pool.py runs all of them in
+    # one pool rather than one directory at a time, and stays serial when fewer than two
+    # examples must run, as starting the workers costs more than it saves.
     "parallel": True,
     # Where the sources are and where the generated pages go (relative to docs/).
     "examples_dirs": ["../examples"],

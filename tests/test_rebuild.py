@@ -1,0 +1,93 @@
+"""A maintainer builds the site, rebuilds it with nothing changed, then edits one example.
+
+The first build runs every example, from both gallery directories, in one pool of
+worker processes (tools/gallery_pool.py); a rebuild runs only what changed, and writes
+only the pages that changed.
+"""
+
+import os
+import re
+
+import pytest
+from conftest import EXAMPLES, env_with_cache, make
+from project_copy import copy_project
+
+POOL_LINE = re.compile(r"running (\d+) examples in (\d+) worker processes")
+EDITED = "series/plot_3_rate_distortion.py"
+EDIT = "\n# %%\n# A sentence added by the rebuild test.\n"
+
+
+# Sphinx writes its index and search pages on every build, changed or not.
+ALWAYS_WRITTEN = {"genindex.html", "search.html"}
+
+
+def pages(html):
+    """Each page written from a document, with the time it was last written."""
+    return {
+        path: path.stat().st_mtime_ns
+        for path in html.rglob("*.html")
+        if path.relative_to(html).as_posix() not in ALWAYS_WRITTEN
+    }
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory, dataset_cache):
+    """Three `make html` runs in one fresh copy: clean, no-op, after editing one example."""
+    project = copy_project(tmp_path_factory.mktemp("rebuild"))
+    env = env_with_cache(dataset_cache)
+    html = project / "_build" / "html"
+
+    def build():
+        result = make(project, "html", env, project / "_build")
+        assert result.returncode == 0, f"make html failed:\n{result.stdout}\n{result.stderr}"
+        return result.stdout + result.stderr
+
+    runs = {"clean": build()}
+    before_noop = pages(html)
+    runs["noop"] = build()
+    after_noop = pages(html)
+    edited = project / "examples" / EDITED
+    edited.write_text(edited.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+    runs["edit"] = build()
+    return {
+        "log": runs,
+        "html": html,
+        "pages": (before_noop, after_noop, pages(html)),
+    }
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="one core: sphinx-gallery runs serially")
+def test_a_clean_build_runs_every_example_in_one_pool(builds):
+    # Not one pool per gallery directory: the walkthrough and the five course pages
+    # are shared among the workers together.
+    pool = POOL_LINE.search(builds["log"]["clean"])
+    assert pool, builds["log"]["clean"]
+    assert int(pool.group(1)) == len(EXAMPLES)
+    # make html passes -j auto: one worker per core.
+    assert int(pool.group(2)) == min(os.cpu_count(), len(EXAMPLES))
+
+
+def test_a_no_op_rebuild_runs_nothing_and_rewrites_no_page(builds):
+    log = builds["log"]["noop"]
+    assert not POOL_LINE.search(log), log
+    assert "executed 0 out of 0 files" in log, log
+    before, after, _ = builds["pages"]
+    assert len(before) >= len(EXAMPLES)
+    assert after == before
+
+
+def test_editing_one_example_reruns_it_alone_and_shows_the_edit(builds):
+    log = builds["log"]["edit"]
+    # One example to run: no worker pool, sphinx-gallery runs it in the build process.
+    assert not POOL_LINE.search(log), log
+    ran = re.search(r"executed (\d+) out of (\d+) file", log)
+    assert ran and ran.group(1) == ran.group(2) == "1", log
+    page = builds["html"] / "auto_examples" / EDITED.replace(".py", ".html")
+    assert "A sentence added by the rebuild test." in page.read_text(encoding="utf-8")
+    _, after_noop, after_edit = builds["pages"]
+    rewritten = {p.relative_to(builds["html"]).as_posix() for p in after_edit
+                 if after_edit[p] != after_noop[p]}
+    assert f"auto_examples/{EDITED.replace('.py', '.html')}" in rewritten
+    # The other examples' pages are not written again.
+    others = {f"auto_examples/{e.with_suffix('.html').as_posix()}" for e in EXAMPLES}
+    assert rewritten & others == {f"auto_examples/{EDITED.replace('.py', '.html')}"}

@@ -1,0 +1,153 @@
+"""A Sphinx extension: run every example of the gallery in one pool of worker processes.
+
+sphinx-gallery's ``parallel`` option runs the examples of one directory at a time in
+parallel. Our gallery has two directories, the walkthrough alone in ``examples/`` and the
+course in ``examples/series/``: the walkthrough then runs by itself while the other cores
+wait, and the course starts only when it is done. The build time grows with the examples
+of each directory, not with the examples divided by the cores.
+
+So before sphinx-gallery generates the gallery (``builder-inited``), this extension hands
+every example of every directory to one pool, as soon as a worker is free, with
+sphinx-gallery's own ``generate_file_rst``: the same function its parallel mode runs in
+each worker, with the same arguments. When the directories are then generated one by one,
+each example's result is already there, and sphinx-gallery only writes the index pages.
+
+With fewer than two examples to run (a no-op rebuild, or one edited example), starting
+worker processes costs more than it saves: the build then runs serially, as
+sphinx-gallery's own serial mode. The switch is made on the filled-in configuration, after
+Sphinx has hashed the configuration for its build info: changing the value in conf.py
+instead would make Sphinx rewrite every page on the next build.
+"""
+
+import os
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def gallery_directories(srcdir, gallery_conf):
+    """(source, target) of every directory sphinx-gallery generates, in its order."""
+    from sphinx_gallery.gen_gallery import get_subsections
+    from sphinx_gallery.gen_rst import _get_gallery_header
+
+    for examples_dir, gallery_dir in zip(
+        gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"]
+    ):
+        source, target = Path(srcdir) / examples_dir, Path(srcdir) / gallery_dir
+        yield source, target
+        with_header = _get_gallery_header(source, gallery_conf, raise_error=False)
+        for sub in get_subsections(
+            srcdir, source, gallery_conf, check_for_header=with_header is not None
+        ):
+            yield source / sub, target / sub
+
+
+def examples_to_run(srcdir, gallery_conf):
+    """(file name, source dir, target dir) of each example sphinx-gallery will execute.
+
+    The same tests as sphinx-gallery's: the file matches ``filename_pattern``, and the
+    checksum it recorded at the last run is missing or differs from the source's.
+    """
+    from sphinx_gallery.gen_rst import (
+        _collect_gallery_files,
+        _split_parallel,
+        executable_script,
+        get_md5sum,
+    )
+
+    to_run = []
+    for source, target in gallery_directories(srcdir, gallery_conf):
+        stale = []
+        for name in sorted(_collect_gallery_files([source], gallery_conf)):
+            src_file = os.path.normpath(source / name)
+            recorded = Path(f"{target / name}.md5")
+            current = (
+                recorded.is_file()
+                and recorded.read_text() == get_md5sum(src_file, mode="t")
+                and not gallery_conf["run_stale_examples"]
+            )
+            if not current and executable_script(src_file, gallery_conf):
+                stale.append(name)
+        # An example may opt out with `sphinx_gallery_parallel = False`; it then runs
+        # alone, in sphinx-gallery's own loop. (Parsed only when stale: a no-op rebuild
+        # reads no source.)
+        _, parallel_names = _split_parallel(stale, source, gallery_conf)
+        to_run += [(name, source, target) for name in parallel_names]
+    return to_run
+
+
+class _Prefetched:
+    """``generate_file_rst``, answering from the pool's results where it has them."""
+
+    def __init__(self, generate_file_rst, results):
+        self.generate_file_rst = generate_file_rst
+        self.results = results
+
+    def __call__(self, fname, target_dir, src_dir, gallery_conf, *args, **kwargs):
+        key = _key(fname, src_dir, target_dir)
+        if key in self.results and not args and not kwargs:
+            return self.results.pop(key)
+        return self.generate_file_rst(fname, target_dir, src_dir, gallery_conf, *args, **kwargs)
+
+
+def _key(fname, src_dir, target_dir):
+    return os.path.normpath(Path(src_dir, fname)), os.path.normpath(target_dir)
+
+
+def run_gallery_in_one_pool(app):
+    gallery_conf = app.config.sphinx_gallery_conf
+    n_jobs = gallery_conf.get("parallel")
+    if not n_jobs or not gallery_conf.get("plot_gallery"):
+        return
+    jobs = examples_to_run(app.srcdir, gallery_conf)
+    # From here on sphinx-gallery works serially: either nothing is worth a pool, or the
+    # pool below has already run the examples.
+    gallery_conf["parallel"] = False
+    if len(jobs) < 2:
+        return
+
+    from joblib import Parallel, delayed
+    from sphinx_gallery import gen_rst
+
+    for _, _, target in jobs:
+        # As sphinx-gallery does before its own pool: make the directories first, so
+        # that workers do not race to create them.
+        (target / "images" / "thumb").mkdir(parents=True, exist_ok=True)
+    # The worker processes get the configuration as sphinx-gallery's own pool does, with
+    # "parallel" still set: that is the mode the examples run in.
+    worker_conf = {**gallery_conf, "parallel": n_jobs}
+    n_jobs = min(n_jobs, len(jobs))
+    logger.info(f"running {len(jobs)} examples in {n_jobs} worker processes")
+    pool = Parallel(n_jobs=n_jobs, pre_dispatch="n_jobs", batch_size=1, backend="loky")
+    results = pool(
+        delayed(gen_rst.generate_file_rst)(name, target, source, worker_conf)
+        for name, source, target in jobs
+    )
+    prefetched = {
+        _key(name, source, target): result
+        for (name, source, target), result in zip(jobs, results)
+    }
+    gen_rst.generate_file_rst = _Prefetched(gen_rst.generate_file_rst, prefetched)
+
+
+def restore_generate_file_rst(app):
+    """Undo the patch once sphinx-gallery has generated the gallery."""
+    from sphinx_gallery import gen_rst
+
+    if isinstance(gen_rst.generate_file_rst, _Prefetched):
+        left = gen_rst.generate_file_rst.results
+        gen_rst.generate_file_rst = gen_rst.generate_file_rst.generate_file_rst
+        if left:
+            # sphinx-gallery did not ask for an example the pool ran: its way of walking
+            # the gallery differs from gallery_directories().
+            logger.warning(f"gallery_pool ran examples sphinx-gallery then skipped: {left}")
+
+
+def setup(app):
+    # After sphinx-gallery fills in its configuration (config-inited) and before it
+    # generates the gallery (builder-inited, priority 500).
+    app.connect("builder-inited", run_gallery_in_one_pool, priority=400)
+    app.connect("builder-inited", restore_generate_file_rst, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
