@@ -37,7 +37,13 @@ extensions = [
     "gallery_pool",  # tools/gallery_pool.py: all examples in one worker pool, or serial
 ]
 root_doc = "index"
-exclude_patterns = ["_build"]
+exclude_patterns = [
+    "_build",
+    # sphinx-gallery writes a running-times page in every gallery folder as well; the one
+    # linked from the home page lists all examples, so the others are not built.
+    "auto_examples/sg_execution_times.rst",
+    "auto_examples/*/sg_execution_times.rst",
+]
 
 # -- HTML output -------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
@@ -84,10 +90,11 @@ copybutton_exclude = ".linenos, .gp, .go"
 # -- sphinx-gallery ----------------------------------------------------------------------
 sphinx_gallery_conf = {
     # Run the examples in parallel, as many at once as `sphinx-build -j` says (the
-    # Makefile passes -j auto: one per core). tools/gallery_pool.py runs all of them in
-    # one pool rather than one directory at a time, and stays serial when fewer than two
-    # examples must run, as starting the workers costs more than it saves.
-    "parallel": True,
+    # Makefile passes -j auto: one per core). sphinx-gallery's own parallel mode runs one
+    # gallery directory at a time and imports joblib even in a no-op rebuild, so it stays
+    # off: tools/gallery_pool.py runs all the examples in one pool instead, and nothing
+    # in a build where fewer than two examples must run.
+    "parallel": False,
     # Where the sources are and where the generated pages go (relative to docs/).
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],

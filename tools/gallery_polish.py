@@ -3,8 +3,9 @@
 * Thumbnails (gallery index, mini-galleries, related examples) come with an empty ``alt``.
   Each is followed by a link to its example: we describe the picture with that title, so
   every image on the site says what it shows.
-* Every gallery folder gets a running-times page, all titled "Computation times". We give
-  each a title that says which examples it times, so browser tabs and search results differ.
+* The running-times page is titled "Computation times", as are the ones sphinx-gallery
+  writes in every gallery folder (conf.py leaves those out of the build). We give it a
+  title that says it times all the examples.
 """
 
 import re

@@ -14,9 +14,12 @@ each example's result is already there, and sphinx-gallery only writes the index
 
 With fewer than two examples to run (a no-op rebuild, or one edited example), starting
 worker processes costs more than it saves: the build then runs serially, as
-sphinx-gallery's own serial mode. The switch is made on the filled-in configuration, after
-Sphinx has hashed the configuration for its build info: changing the value in conf.py
-instead would make Sphinx rewrite every page on the next build.
+sphinx-gallery's own serial mode.
+
+conf.py therefore leaves sphinx-gallery's ``parallel`` option off (turning it on would also
+import joblib in every build, a tenth of a no-op rebuild) and this pool takes its size
+from ``sphinx-build -j``. Examples that opt out with ``sphinx_gallery_parallel = False``
+are left to sphinx-gallery, which runs them in the build process.
 """
 
 import os
@@ -98,8 +101,10 @@ def _key(fname, src_dir, target_dir):
 
 def run_gallery_in_one_pool(app):
     gallery_conf = app.config.sphinx_gallery_conf
-    n_jobs = gallery_conf.get("parallel")
-    if not n_jobs or not gallery_conf.get("plot_gallery"):
+    # As many workers as `sphinx-build -j` says, or as sphinx-gallery's own `parallel`
+    # option if it is set (it is then resolved to a number by now).
+    n_jobs = gallery_conf.get("parallel") or app.parallel
+    if n_jobs < 2 or not gallery_conf.get("plot_gallery"):
         return
     jobs = examples_to_run(app.srcdir, gallery_conf)
     # From here on sphinx-gallery works serially: either nothing is worth a pool, or the
