@@ -35,6 +35,7 @@ extensions = [
     "local_mathjax",  # tools/local_mathjax.py: formulas render offline, no CDN request
     "gallery_polish",  # tools/gallery_polish.py: thumbnail alt text, distinct page titles
     "gallery_pool",  # tools/gallery_pool.py: all examples in one worker pool, or serial
+    "gallery_unchanged",  # tools/gallery_unchanged.py: no regeneration when nothing changed
 ]
 root_doc = "index"
 exclude_patterns = [

@@ -16,3 +16,9 @@ def test_an_example_that_raises_fails_the_build(tmp_path, reader_env):
     assert result.returncode != 0, output
     assert BROKEN in output
     assert "this example is broken on purpose" in output
+
+    # Building again runs the broken example again and fails again: nothing is skipped
+    # as "unchanged" after a failed build.
+    again = make(project, "html", reader_env, tmp_path / "build")
+    assert again.returncode != 0, again.stdout + again.stderr
+    assert "this example is broken on purpose" in again.stdout + again.stderr

@@ -15,6 +15,8 @@ from project_copy import copy_project
 POOL_LINE = re.compile(r"running (\d+) examples in (\d+) worker processes")
 EDITED = "series/plot_3_rate_distortion.py"
 EDIT = "\n# %%\n# A sentence added by the rebuild test.\n"
+HEADER_EDIT = "\nA line added to the header of the course by the rebuild test.\n"
+SKIPPED = "gallery unchanged since the last build"
 
 
 # Sphinx writes its index and search pages on every build, changed or not.
@@ -32,7 +34,8 @@ def pages(html):
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory, dataset_cache):
-    """Three `make html` runs in one fresh copy: clean, no-op, after editing one example."""
+    """`make html` four times in one fresh copy: clean, no-op, after editing one example,
+    after editing the header of the course's folder."""
     project = copy_project(tmp_path_factory.mktemp("rebuild"))
     env = env_with_cache(dataset_cache)
     html = project / "_build" / "html"
@@ -49,6 +52,9 @@ def builds(tmp_path_factory, dataset_cache):
     edited = project / "examples" / EDITED
     edited.write_text(edited.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
     runs["edit"] = build()
+    header = project / "examples" / "series" / "README.rst"
+    header.write_text(header.read_text(encoding="utf-8") + HEADER_EDIT, encoding="utf-8")
+    runs["header"] = build()
     return {
         "log": runs,
         "html": html,
@@ -70,6 +76,9 @@ def test_a_clean_build_runs_every_example_in_one_pool(builds):
 def test_a_no_op_rebuild_runs_nothing_and_rewrites_no_page(builds):
     log = builds["log"]["noop"]
     assert not POOL_LINE.search(log), log
+    # Not even sphinx-gallery's generation step (tools/gallery_unchanged.py).
+    assert SKIPPED in log, log
+    assert SKIPPED not in builds["log"]["clean"]
     assert "executed 0 out of 0 files" in log, log
     before, after, _ = builds["pages"]
     assert len(before) >= len(EXAMPLES)
@@ -80,6 +89,7 @@ def test_editing_one_example_reruns_it_alone_and_shows_the_edit(builds):
     log = builds["log"]["edit"]
     # One example to run: no worker pool, sphinx-gallery runs it in the build process.
     assert not POOL_LINE.search(log), log
+    assert SKIPPED not in log, log
     ran = re.search(r"executed (\d+) out of (\d+) file", log)
     assert ran and ran.group(1) == ran.group(2) == "1", log
     page = builds["html"] / "auto_examples" / EDITED.replace(".py", ".html")
@@ -91,3 +101,29 @@ def test_editing_one_example_reruns_it_alone_and_shows_the_edit(builds):
     # The other examples' pages are not written again.
     others = {f"auto_examples/{e.with_suffix('.html').as_posix()}" for e in EXAMPLES}
     assert rewritten & others == {f"auto_examples/{EDITED.replace('.py', '.html')}"}
+
+
+def test_an_example_that_kills_its_worker_fails_the_build_by_name(tmp_path, reader_env):
+    # Two examples, so that they run in the worker pool; one of them kills its process,
+    # as the system's out-of-memory killer would.
+    project = copy_project(tmp_path / "project")
+    for example in (project / "examples" / "series").glob("plot_*.py"):
+        example.unlink()
+    (project / "examples" / "plot_zz_killed.py").write_text(
+        '"""\nKilled\n======\n\nIts process dies.\n"""\n\n'
+        "import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    result = make(project, "html", reader_env, tmp_path / "build")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    if os.cpu_count() >= 2:
+        assert "A worker process running the examples died" in output, output
+        assert "plot_zz_killed.py" in output, output
+
+
+def test_editing_a_folder_header_regenerates_the_gallery(builds):
+    # No example changed: the generation step must still see the edited README.rst.
+    log = builds["log"]["header"]
+    assert SKIPPED not in log, log
+    index = builds["html"] / "auto_examples" / "index.html"
+    assert HEADER_EDIT.strip() in index.read_text(encoding="utf-8")
