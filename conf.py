@@ -36,6 +36,7 @@ extensions = [
     "gallery_polish",  # tools/gallery_polish.py: thumbnail alt text, distinct page titles
     "gallery_pool",  # tools/gallery_pool.py: all examples in one worker pool, or serial
     "gallery_unchanged",  # tools/gallery_unchanged.py: no regeneration when nothing changed
+    "code_links",  # tools/code_links.py: no code tokenizing for API links when none resolve
 ]
 root_doc = "index"
 exclude_patterns = [

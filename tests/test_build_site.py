@@ -34,6 +34,18 @@ def test_build_runs_every_example(site):
     assert int(ran.group(1)) == int(ran.group(2)) == len(EXAMPLES)
 
 
+def test_example_code_is_highlighted(site):
+    # Offline, no API link can resolve and tools/code_links.py leaves the code to Sphinx's
+    # own highlighting; either way every code cell must come out coloured.
+    for example in EXAMPLES:
+        _, page = read_page(site, f"auto_examples/{example.with_suffix('.html')}")
+        cells = page.select("div.highlight-Python pre")
+        assert cells, f"{example} shows no code"
+        for pre in cells:
+            if pre.get_text().strip():
+                assert pre.select("span.n, span.nn, span.k, span.kn"), f"{example}: {pre}"
+
+
 def test_examples_print_no_warnings(site):
     for example in EXAMPLES:
         _, page = read_page(site, f"auto_examples/{example.with_suffix('.html')}")
