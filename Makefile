@@ -21,7 +21,7 @@ DOCS_ENV := $(VENV)/.docs-installed
 TEST_ENV := $(VENV)/.test-installed
 endif
 
-.PHONY: help html html-noplot data serve test bench clean distclean
+.PHONY: help html html-noplot data serve test bench profile clean distclean
 
 help:
 	@echo "make html         build the site into $(BUILDDIR)/html, running every example"
@@ -29,6 +29,7 @@ help:
 	@echo "make serve        serve $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/"
 	@echo "make test         run the test suite (builds the site in a temporary folder)"
 	@echo "make bench        time clean, no-op and edit-one builds against a reference"
+	@echo "make profile      where each example's time goes: imports, computation, drawing, PNG"
 	@echo "make data         put the shipped face.dat into SciPy's dataset cache"
 	@echo "make clean        remove the build and the generated gallery pages"
 	@echo "make distclean    clean, and remove .venv too"
@@ -63,6 +64,9 @@ test: $(TEST_ENV)
 
 bench: $(DOCS_ENV)
 	$(PYTHON) bench/bench.py $(BENCH_ARGS)
+
+profile: $(DOCS_ENV)
+	$(PYTHON) bench/profile_examples.py
 
 clean:
 	rm -rf $(BUILDDIR) docs/auto_examples docs/gen_modules docs/sg_execution_times.rst docs/sg_api_usage.rst docs/api_used.rst

@@ -11,6 +11,8 @@ Scenarios:
               the same theme, serial: what "running the walkthrough once" costs in Sphinx;
   noop        ``make html`` again with nothing changed (and the reference's own no-op);
   edit-one    ``make html`` after one example's text changed (it must run again);
+  sphinx-only ``make html`` with the build folder removed but the examples' results kept:
+              Sphinx's own share of a clean build (and the same for the reference);
   scripts     each example run as a plain script (``python examples/...py``, Agg);
 and the walkthrough's page weight: its HTML plus the images it shows, in bytes.
 
@@ -124,11 +126,16 @@ def one_repetition(workdir, python, env):
     edited = next((project / "examples").rglob(EDITED))
     edited.write_text(edited.read_text() + "\n# %%\n# (An edit, made by the benchmark.)\n")
     measured["edit-one"] = timed(make, project, env)
+    # The same build with the examples' results kept: what Sphinx itself costs.
+    shutil.rmtree(workdir / "build")
+    measured["sphinx-only"] = timed(make, project, env)
 
     reference = make_reference(workdir / "reference")
     sphinx = [python, "-m", "sphinx", "-b", "html", "-q", "docs", str(workdir / "reference-build")]
     measured["reference"] = timed(sphinx, reference, env)
     measured["reference-noop"] = timed(sphinx, reference, env)
+    shutil.rmtree(workdir / "reference-build")
+    measured["reference-sphinx-only"] = timed(sphinx, reference, env)
 
     for script in sorted((ROOT / "examples").rglob("*.py")):
         name = script.relative_to(ROOT / "examples").as_posix()

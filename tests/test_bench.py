@@ -26,7 +26,8 @@ def test_benchmark_runs_once_and_reports_every_measurement(tmp_path, reader_env)
     (report,) = tmp_path.glob("*.json")
     data = json.loads(report.read_text())
     median = data["median"]
-    for key in ["clean", "reference", "noop", "reference-noop", "edit-one", "weight"]:
+    keys = ["clean", "reference", "noop", "reference-noop", "edit-one", "weight"]
+    for key in keys + ["sphinx-only", "reference-sphinx-only"]:
         assert median[key] > 0, key
     scripts = sorted(key.removeprefix("script:") for key in median if key.startswith("script:"))
     assert scripts == [example.as_posix() for example in EXAMPLES]
@@ -38,3 +39,23 @@ def test_benchmark_runs_once_and_reports_every_measurement(tmp_path, reader_env)
     (table,) = tmp_path.glob("*.md")
     assert "| clean / reference |" in table.read_text()
     assert "| clean / reference |" in result.stdout
+
+
+def test_profile_splits_an_example_into_its_parts(reader_env):
+    walkthrough = ROOT / "examples" / "plot_vector_quantization.py"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "profile_examples.py"), str(walkthrough)],
+        env=reader_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    header, _, row = result.stdout.strip().splitlines()
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    cells = dict(zip(columns, (c.strip() for c in row.strip("|").split("|"))))
+    assert cells["example"] == "plot_vector_quantization.py"
+    parts = ["start-up", "imports", "computation", "drawing", "encoding"]
+    seconds = {key: float(cells[key].removesuffix(" s")) for key in parts}
+    assert all(seconds[key] > 0 for key in parts), cells
+    assert cells["figures"] == "5"  # the walkthrough's five figures, all drawn
