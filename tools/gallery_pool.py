@@ -12,9 +12,13 @@ sphinx-gallery's own ``generate_file_rst``: the same function its parallel mode 
 each worker, with the same arguments. When the directories are then generated one by one,
 each example's result is already there, and sphinx-gallery only writes the index pages.
 
-With fewer than two examples to run (a no-op rebuild, or one edited example), starting
-worker processes costs more than it saves: the build then runs serially, as
-sphinx-gallery's own serial mode.
+Where the system can fork, the workers are forked from the build process, which costs
+almost nothing, so even a single example to run (after editing one) runs in a worker: the
+build process then never imports the examples' libraries, and its exit, which tears down
+every module it imported, is faster (a rebuild after editing the walkthrough took 4.48 s
+against 4.75 s run in the build process, medians of four). Elsewhere the pool is loky's,
+whose fresh workers take about a second to start, so one example is left to sphinx-gallery,
+which runs it in the build process. With ``-j 1`` everything runs there.
 
 conf.py therefore leaves sphinx-gallery's ``parallel`` option off (turning it on would also
 import joblib in every build, a tenth of a no-op rebuild) and this pool takes its size
@@ -125,6 +129,12 @@ def _died_message(lost):
     )
 
 
+def _can_fork():
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _run_pool(jobs, worker_conf, n_jobs):
     """``generate_file_rst`` for each job, ``n_jobs`` at a time, results in job order.
 
@@ -138,7 +148,7 @@ def _run_pool(jobs, worker_conf, n_jobs):
     """
     import multiprocessing
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    if _can_fork():
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
@@ -183,7 +193,7 @@ def run_gallery_in_one_pool(app):
     # From here on sphinx-gallery works serially: either nothing is worth a pool, or the
     # pool below has already run the examples.
     gallery_conf["parallel"] = False
-    if len(jobs) < 2:
+    if len(jobs) < (1 if _can_fork() else 2):
         return
 
     from sphinx_gallery import gen_rst
@@ -196,7 +206,9 @@ def run_gallery_in_one_pool(app):
     # "parallel" still set: that is the mode the examples run in.
     worker_conf = {**gallery_conf, "parallel": n_jobs}
     n_jobs = min(n_jobs, len(jobs))
-    logger.info(f"running {len(jobs)} examples in {n_jobs} worker processes")
+    examples = "1 example" if len(jobs) == 1 else f"{len(jobs)} examples"
+    workers = "1 worker process" if n_jobs == 1 else f"{n_jobs} worker processes"
+    logger.info(f"running {examples} in {workers}")
     results = _run_pool(jobs, worker_conf, n_jobs)
     prefetched = {
         _key(name, source, target): result
