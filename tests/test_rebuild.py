@@ -8,6 +8,10 @@ only the pages that changed.
 import multiprocessing
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from conftest import EXAMPLES, env_with_cache, make
@@ -134,3 +138,34 @@ def test_editing_a_folder_header_regenerates_the_gallery(builds):
     assert SKIPPED not in log, log
     index = builds["html"] / "auto_examples" / "index.html"
     assert HEADER_EDIT.strip() in index.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not CAN_FORK or os.cpu_count() < 2, reason="no forked worker pool here")
+def test_ctrl_c_stops_the_worker_pool_and_runs_no_further_example(tmp_path, reader_env):
+    project = copy_project(tmp_path / "project")
+    # A new session, SIGINT at its default, as for a build started from a terminal.
+    build = subprocess.Popen(
+        ["make", "-C", str(project), "html", f"PYTHON={sys.executable}"],
+        env=reader_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    output = []
+    for line in build.stdout:
+        output.append(line)
+        if POOL_LINE.search(line):
+            break
+    time.sleep(0.5)  # the workers are running their first examples
+    os.killpg(build.pid, signal.SIGINT)  # what Ctrl+C does: every process of the build
+    output += build.stdout.readlines()
+    assert build.wait(timeout=60) != 0, "".join(output)
+    # Nothing of the build is left running, and no example ran on to its end: not those
+    # running (each takes over a second), not those queued. (An example records its
+    # checksum only once it has run to the end.)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(build.pid, 0)
+    finished = list((project / "docs" / "auto_examples").rglob("*.py.md5"))
+    assert not finished, "".join(output)

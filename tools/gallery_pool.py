@@ -20,7 +20,7 @@ against 4.75 s run in the build process, medians of four). Elsewhere the pool is
 whose fresh workers take about a second to start, so one example is left to sphinx-gallery,
 which runs it in the build process. With ``-j 1`` everything runs there.
 
-conf.py therefore leaves sphinx-gallery's ``parallel`` option off (turning it on would also
+conf.py leaves sphinx-gallery's own ``parallel`` option off (turning it on would also
 import joblib in every build, a tenth of a no-op rebuild) and this pool takes its size
 from ``sphinx-build -j``. Examples that opt out with ``sphinx_gallery_parallel = False``
 are left to sphinx-gallery, which runs them in the build process.
@@ -129,6 +129,16 @@ def _died_message(lost):
     )
 
 
+def _stop(pool):
+    """Stop a ProcessPoolExecutor's workers at once, dropping the jobs not yet started."""
+    if hasattr(pool, "terminate_workers"):  # Python 3.14 and later
+        pool.terminate_workers()
+        return
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _can_fork():
     import multiprocessing
 
@@ -138,11 +148,9 @@ def _can_fork():
 def _run_pool(jobs, worker_conf, n_jobs):
     """``generate_file_rst`` for each job, ``n_jobs`` at a time, results in job order.
 
-    Where the system can fork, the workers are forked from this process: they start
-    with Sphinx, sphinx-gallery, NumPy and Matplotlib already imported, where a fresh
-    worker spends about a second importing them (measured with loky, sphinx-gallery's
-    pool: 1.3 s until two workers had imported what the examples need). Sphinx forks its
-    own parallel workers the same way. Elsewhere the pool is loky's, as sphinx-gallery's.
+    Forked workers start with Sphinx, sphinx-gallery, NumPy and Matplotlib imported;
+    fresh loky workers, as in sphinx-gallery's pool, took 1.3 s to import what the
+    examples need. (Sphinx forks its own parallel workers the same way.)
     ``ProcessPoolExecutor`` reports a worker that dies (a crash, or the out-of-memory
     killer) as an error instead of waiting for it forever.
     """
@@ -161,13 +169,21 @@ def _run_pool(jobs, worker_conf, n_jobs):
         try:
             context = multiprocessing.get_context("fork")
             threads = max(1, (os.cpu_count() or 1) // n_jobs)
-            with ProcessPoolExecutor(n_jobs, mp_context=context) as pool:
-                futures = [pool.submit(_run_forked, job, threads) for job in jobs]
-                try:
-                    return [future.result() for future in futures]
-                except BrokenProcessPool:
-                    lost = [job for job, f in zip(jobs, futures) if f.exception() is not None]
-                    raise ExtensionError(_died_message(lost)) from None
+            pool = ProcessPoolExecutor(n_jobs, mp_context=context)
+            futures = [pool.submit(_run_forked, job, threads) for job in jobs]
+            try:
+                results = [future.result() for future in futures]
+            except BrokenProcessPool:
+                lost = [job for job, f in zip(jobs, futures) if f.exception() is not None]
+                _stop(pool)
+                raise ExtensionError(_died_message(lost)) from None
+            except BaseException:
+                # An error, or Ctrl+C: stop now rather than run the other examples to
+                # the end (a worker may even have swallowed its own interrupt).
+                _stop(pool)
+                raise
+            pool.shutdown()
+            return results
         finally:
             gc.unfreeze()
             _WORKER_CONF = None
