@@ -41,7 +41,9 @@ def fingerprint(app):
         for part in parts:
             digest.update(str(part).encode() + b"\0")
 
-    add(sphinx.__version__, sphinx_gallery.__version__, conf["plot_gallery"])
+    # `-D plot_gallery=0` (make html-noplot) sets the Sphinx value, which sphinx-gallery
+    # copies into its configuration only later.
+    add(sphinx.__version__, sphinx_gallery.__version__, app.config.plot_gallery)
     for source in [root / "conf.py", *sorted((root / "tools").glob("*.py"))]:
         add(source.name, hashlib.sha256(source.read_bytes()).hexdigest())
     for examples_dir in conf["examples_dirs"]:
