@@ -94,8 +94,8 @@ sphinx_gallery_conf = {
     # Run the examples in parallel, as many at once as `sphinx-build -j` says (the
     # Makefile passes -j auto: one per core). sphinx-gallery's own parallel mode runs one
     # gallery directory at a time and imports joblib even in a no-op rebuild, so it stays
-    # off: tools/gallery_pool.py runs all the examples in one pool instead, and nothing
-    # in a build where fewer than two examples must run.
+    # off: tools/gallery_pool.py runs the examples to run, from every directory, in one
+    # pool of worker processes forked from the build instead.
     "parallel": False,
     # Where the sources are and where the generated pages go (relative to docs/).
     "examples_dirs": ["../examples"],
