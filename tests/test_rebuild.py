@@ -5,7 +5,6 @@ worker processes (tools/gallery_pool.py); a rebuild runs only what changed, and 
 only the pages that changed.
 """
 
-import multiprocessing
 import os
 import re
 import signal
@@ -15,10 +14,11 @@ import time
 
 import pytest
 from conftest import EXAMPLES, env_with_cache, make
+from gallery_pool import _can_fork
 from project_copy import copy_project
 
 POOL_LINE = re.compile(r"running (\d+) examples? in (\d+) worker process")
-CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+CAN_FORK = _can_fork()
 EDITED = "series/plot_3_rate_distortion.py"
 EDIT = "\n# %%\n# A sentence added by the rebuild test.\n"
 HEADER_EDIT = "\nA line added to the header of the course by the rebuild test.\n"
@@ -106,8 +106,11 @@ def test_editing_one_example_reruns_it_alone_and_shows_the_edit(builds):
     page = builds["html"] / "auto_examples" / EDITED.replace(".py", ".html")
     assert "A sentence added by the rebuild test." in page.read_text(encoding="utf-8")
     _, after_noop, after_edit = builds["pages"]
-    rewritten = {p.relative_to(builds["html"]).as_posix() for p in after_edit
-                 if after_edit[p] != after_noop[p]}
+    rewritten = {
+        p.relative_to(builds["html"]).as_posix()
+        for p in after_edit
+        if after_edit[p] != after_noop[p]
+    }
     assert f"auto_examples/{EDITED.replace('.py', '.html')}" in rewritten
     # The other examples' pages are not written again.
     others = {f"auto_examples/{e.with_suffix('.html').as_posix()}" for e in EXAMPLES}
@@ -169,3 +172,19 @@ def test_ctrl_c_stops_the_worker_pool_and_runs_no_further_example(tmp_path, read
         os.killpg(build.pid, 0)
     finished = list((project / "docs" / "auto_examples").rglob("*.py.md5"))
     assert not finished, "".join(output)
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="one core: sphinx-gallery runs serially")
+def test_without_fork_the_examples_run_in_a_loky_pool(tmp_path, reader_env):
+    # The path of systems other than Linux: fresh worker processes (loky, as in
+    # sphinx-gallery's own parallel mode).
+    project = copy_project(tmp_path / "project")
+    result = make(project, "html", dict(reader_env, QI_GALLERY_POOL="loky"), tmp_path / "b")
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
+    pool = POOL_LINE.search(log)
+    workers = min(os.cpu_count(), len(EXAMPLES))
+    assert pool and pool.groups() == (str(len(EXAMPLES)), str(workers)), log
+    for example in EXAMPLES:
+        page = tmp_path / "b" / "html" / "auto_examples" / example.with_suffix(".html")
+        assert "Estimated memory usage" in page.read_text(encoding="utf-8"), page

@@ -12,7 +12,7 @@ sphinx-gallery's own ``generate_file_rst``: the same function its parallel mode 
 each worker, with the same arguments. When the directories are then generated one by one,
 each example's result is already there, and sphinx-gallery only writes the index pages.
 
-Where the system can fork, the workers are forked from the build process, which costs
+On Linux, the workers are forked from the build process, which costs
 almost nothing, so even a single example to run (after editing one) runs in a worker: the
 build process then never imports the examples' libraries, and its exit, which tears down
 every module it imported, is faster (a rebuild after editing the walkthrough took 4.48 s
@@ -28,6 +28,7 @@ are left to sphinx-gallery, which runs them in the build process.
 
 import gc
 import os
+import sys
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
@@ -140,9 +141,15 @@ def _stop(pool):
 
 
 def _can_fork():
+    """Linux only: on macOS, fork is offered but system libraries may crash the child.
+
+    ``QI_GALLERY_POOL=loky`` takes the other systems' path here too (the tests use it).
+    """
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    if os.environ.get("QI_GALLERY_POOL") == "loky":
+        return False
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _run_pool(jobs, worker_conf, n_jobs):
