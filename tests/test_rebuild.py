@@ -2,7 +2,8 @@
 
 The first build runs every example, from both gallery directories, in one pool of
 worker processes (tools/gallery_pool.py); a rebuild runs only what changed, and writes
-only the pages that changed.
+only the pages that changed (tools/gallery_unchanged.py). Also: Ctrl+C during the pool,
+a worker killed by the system, and the pool other systems than Linux get.
 """
 
 import os
