@@ -27,7 +27,8 @@ def test_benchmark_runs_once_and_reports_every_measurement(tmp_path, reader_env)
     data = json.loads(report.read_text())
     median = data["median"]
     keys = ["clean", "reference", "noop", "reference-noop", "edit-one", "weight"]
-    for key in keys + ["sphinx-only", "reference-sphinx-only"]:
+    figures = "figures:plot_vector_quantization.py"  # the edited example's figures
+    for key in keys + ["sphinx-only", "reference-sphinx-only", figures]:
         assert median[key] > 0, key
     scripts = sorted(key.removeprefix("script:") for key in median if key.startswith("script:"))
     assert scripts == [example.as_posix() for example in EXAMPLES]
@@ -39,6 +40,7 @@ def test_benchmark_runs_once_and_reports_every_measurement(tmp_path, reader_env)
     (table,) = tmp_path.glob("*.md")
     assert "| clean / reference |" in table.read_text()
     assert "| clean / reference |" in result.stdout
+    assert "example with its figures drawn" in result.stdout
 
 
 def test_profile_splits_an_example_into_its_parts(reader_env):
