@@ -28,10 +28,9 @@ def describe_thumbnails(app, doctree, docname):
 
 
 def title_running_times(app, docname, source):
-    if not docname.endswith(TIMES_PAGE):
+    if docname != TIMES_PAGE:
         return
-    folder = docname[: -len(TIMES_PAGE)].strip("/")
-    title = "Running times of all examples" if not folder else f"Running times in {folder}/"
+    title = "Running times of all examples"
     source[0] = re.sub(
         r"^Computation times\n=+$", f"{title}\n{'=' * len(title)}", source[0], count=1, flags=re.M
     )
