@@ -52,7 +52,7 @@ html-noplot: $(DOCS_ENV)
 	$(SPHINXBUILD) -b html -D plot_gallery=0 docs $(BUILDDIR)/html
 
 data: $(DOCS_ENV)
-	$(PYTHON) tools/provision_data.py
+	$(PYTHON) sphinxext/provision_data.py
 
 serve: $(DOCS_ENV)
 	@test -f $(BUILDDIR)/html/index.html || { echo "No site in $(BUILDDIR)/html: run 'make html' first." >&2; exit 1; }

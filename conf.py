@@ -2,14 +2,15 @@
 
 The Makefile runs ``sphinx-build -c . docs _build/html``: this file lives at the top of the
 repository, the hand-written pages in ``docs/``, the gallery sources in ``examples/``, and
-the build's own helpers in ``tools/``.
+the site's own Sphinx extensions, with the helpers this file calls, in ``sphinxext/`` (as
+scikit-learn's and matplotlib's ``doc/sphinxext/``).
 """
 
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "sphinxext"))
 
 from api_links import intersphinx_mapping as _api_links  # noqa: E402
 from peak_memory import peak_memory  # noqa: E402
@@ -28,15 +29,17 @@ html_title = "Quantizing images"
 
 # -- Extensions --------------------------------------------------------------------------
 extensions = [
+    # Upstream extensions.
     "sphinx.ext.intersphinx",  # links from code and prose to the upstream API docs
     "sphinx_copybutton",  # a copy button on every code cell
     "sphinx_gallery.gen_gallery",  # examples/ -> pages, notebooks, downloads
-    "api_usage_page",  # tools/api_usage_page.py: the "API used in this gallery" page
-    "local_mathjax",  # tools/local_mathjax.py: formulas render offline, no CDN request
-    "gallery_polish",  # tools/gallery_polish.py: thumbnail alt text, distinct page titles
-    "gallery_pool",  # tools/gallery_pool.py: all examples in one worker pool, or serial
-    "gallery_unchanged",  # tools/gallery_unchanged.py: no regeneration when nothing changed
-    "code_links",  # tools/code_links.py: no code tokenizing for API links when none resolve
+    # Local extensions, one module each in sphinxext/.
+    "api_usage_page",  # local: the "API used in this gallery" page
+    "local_mathjax",  # local: formulas render offline, no CDN request
+    "gallery_polish",  # local: thumbnail alt text, distinct page titles
+    "gallery_pool",  # local: all examples in one worker pool, or serial
+    "gallery_unchanged",  # local: no regeneration when nothing changed
+    "code_links",  # local: no code tokenizing for API links when none resolve
 ]
 root_doc = "index"
 exclude_patterns = [
@@ -74,7 +77,7 @@ except DatasetError as error:
 # -- Links to upstream API docs ------------------------------------------------------------
 # Online when the doc hosts answer, from local objects.inv files with QI_INVENTORIES=dir,
 # or off; a build without network stays clean and says so in one line
-# (tools/api_links.py).
+# (sphinxext/api_links.py).
 try:
     intersphinx_mapping, _links_note = _api_links()
 except ValueError as error:
@@ -94,7 +97,7 @@ sphinx_gallery_conf = {
     # Run the examples in parallel, as many at once as `sphinx-build -j` says (the
     # Makefile passes -j auto: one per core). sphinx-gallery's own parallel mode runs one
     # gallery directory at a time and imports joblib even in a no-op rebuild, so it stays
-    # off: tools/gallery_pool.py runs the examples to run, from every directory, in one
+    # off: sphinxext/gallery_pool.py runs the examples to run, from every directory, in one
     # pool of worker processes forked from the build instead.
     "parallel": False,
     # Where the sources are and where the generated pages go (relative to docs/).
@@ -109,7 +112,7 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     "abort_on_example_error": False,
     # Figures are saved as PNG by sphinx-gallery's matplotlib scraper, with a zlib level
-    # that encodes faster and smaller (tools/png_scraper.py).
+    # that encodes faster and smaller (sphinxext/png_scraper.py).
     "image_scrapers": ("png_scraper.matplotlib_png",),
     # Figures are drawn off-screen; the notebooks switch to inline plots.
     "matplotlib_animations": False,
@@ -121,7 +124,7 @@ sphinx_gallery_conf = {
     "reset_modules": ("matplotlib", "peak_memory.prepare_example"),
     "reset_modules_order": "both",
     # Peak memory on every page: how far the example raised the process's resident
-    # memory (tools/peak_memory.py says exactly what that counts). Costs no run time and
+    # memory (sphinxext/peak_memory.py says exactly what that counts). Costs no run time and
     # works in serial and parallel builds alike.
     "show_memory": peak_memory,
     # Show the time of every example on the execution-times page, however short.

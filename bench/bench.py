@@ -35,7 +35,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "sphinxext"))
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from profile_examples import profile  # noqa: E402
@@ -87,7 +88,7 @@ def make_reference(dest):
     (dest / "examples").mkdir()
     (dest / "docs" / "conf.py").write_text(REFERENCE_CONF)
     (dest / "docs" / "index.rst").write_text(REFERENCE_INDEX)
-    (dest / "examples" / "README.rst").write_text("Examples\n========\n")
+    (dest / "examples" / "GALLERY_HEADER.rst").write_text("Examples\n========\n")
     shutil.copy2(ROOT / "examples" / WALKTHROUGH, dest / "examples" / WALKTHROUGH)
     return dest
 

@@ -3,7 +3,7 @@
 Run with ``make profile`` (or ``python bench/profile_examples.py [example ...]``). Each
 example runs in a fresh interpreter, as in a build worker: first the modules it imports,
 then its code (Agg backend, output discarded), then each figure it left open is drawn and
-encoded to PNG with the build's own settings (``tools/png_scraper.py``), timed apart. The
+encoded to PNG with the build's own settings (``sphinxext/png_scraper.py``), timed apart. The
 table says which part to attack first; the sum is close to the example's time in the
 build, where the imports are paid once per worker process rather than once per example.
 """
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "sphinxext"))
 
 
 def profile_one(path):

@@ -1,8 +1,8 @@
 """A maintainer builds the site, rebuilds it with nothing changed, then edits one example.
 
 The first build runs every example, from both gallery directories, in one pool of
-worker processes (tools/gallery_pool.py); a rebuild runs only what changed, and writes
-only the pages that changed (tools/gallery_unchanged.py). Also: Ctrl+C during the pool,
+worker processes (sphinxext/gallery_pool.py); a rebuild runs only what changed, and writes
+only the pages that changed (sphinxext/gallery_unchanged.py). Also: Ctrl+C during the pool,
 a worker killed by the system, and the pool other systems than Linux get.
 """
 
@@ -59,7 +59,7 @@ def builds(tmp_path_factory, dataset_cache):
     edited = project / "examples" / EDITED
     edited.write_text(edited.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
     runs["edit"] = build()
-    header = project / "examples" / "series" / "README.rst"
+    header = project / "examples" / "series" / "GALLERY_HEADER.rst"
     header.write_text(header.read_text(encoding="utf-8") + HEADER_EDIT, encoding="utf-8")
     runs["header"] = build()
     return {
@@ -83,7 +83,7 @@ def test_a_clean_build_runs_every_example_in_one_pool(builds):
 def test_a_no_op_rebuild_runs_nothing_and_rewrites_no_page(builds):
     log = builds["log"]["noop"]
     assert not POOL_LINE.search(log), log
-    # Not even sphinx-gallery's generation step (tools/gallery_unchanged.py).
+    # Not even sphinx-gallery's generation step (sphinxext/gallery_unchanged.py).
     assert SKIPPED in log, log
     assert SKIPPED not in builds["log"]["clean"]
     assert "executed 0 out of 0 files" in log, log
@@ -137,7 +137,7 @@ def test_an_example_that_kills_its_worker_fails_the_build_by_name(tmp_path, read
 
 
 def test_editing_a_folder_header_regenerates_the_gallery(builds):
-    # No example changed: the generation step must still see the edited README.rst.
+    # No example changed: the generation step must still see the edited GALLERY_HEADER.rst.
     log = builds["log"]["header"]
     assert SKIPPED not in log, log
     index = builds["html"] / "auto_examples" / "index.html"

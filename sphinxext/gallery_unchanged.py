@@ -6,7 +6,7 @@ sixth of a no-op rebuild, and it grows with the number of examples. Its output i
 same as before.
 
 So we keep a fingerprint of everything that output depends on: every file in the examples
-folders (names and contents), conf.py and the build's own tools, the versions of Sphinx
+folders (names and contents), conf.py and the build's own extensions (sphinxext/), the versions of Sphinx
 and sphinx-gallery, whether the examples run (``plot_gallery``), and the list of the
 generated files with their sizes and times (so that a deleted or edited generated file
 counts as a change). It is saved at the end of a build without error, warning or failing
@@ -44,7 +44,7 @@ def fingerprint(app):
     # `-D plot_gallery=0` (make html-noplot) sets the Sphinx value, which sphinx-gallery
     # copies into its configuration only later.
     add(sphinx.__version__, sphinx_gallery.__version__, app.config.plot_gallery)
-    for source in [root / "conf.py", *sorted((root / "tools").glob("*.py"))]:
+    for source in [root / "conf.py", *sorted((root / "sphinxext").glob("*.py"))]:
         add(source.name, hashlib.sha256(source.read_bytes()).hexdigest())
     for examples_dir in conf["examples_dirs"]:
         folder = Path(app.srcdir, examples_dir)

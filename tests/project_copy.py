@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ["conf.py", "Makefile", "requirements.txt", "docs", "examples", "data", "tools"]
+PROJECT_FILES = ["conf.py", "Makefile", "requirements.txt", "docs", "examples", "data", "sphinxext"]
 # What sphinx-gallery, the API page and Python write inside those folders.
 GENERATED = shutil.ignore_patterns(
     "auto_examples",
