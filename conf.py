@@ -117,6 +117,9 @@ sphinx_gallery_conf = {
     # Figures are drawn off-screen; the notebooks switch to inline plots.
     "matplotlib_animations": False,
     "first_notebook_cell": "%matplotlib inline",
+    # Each example picks its thumbnail with a `# sphinx_gallery_thumbnail_number = N`
+    # comment; such configuration comments are left out of the page and the downloads.
+    "remove_config_comments": True,
     # Examples print their results explicitly; a trailing expression is not echoed.
     "capture_repr": (),
     # Each example starts from a fresh matplotlib state. peak_memory.prepare_example

@@ -14,6 +14,10 @@ retraces, step by step and with the same numbers, scikit-learn's *Vector Quantiz
 Example*.
 """
 
+# Authors: The Quantizing images authors
+# SPDX-License-Identifier: BSD-3-Clause
+# sphinx_gallery_thumbnail_number = 5
+
 # %%
 # Loading the image
 # -----------------

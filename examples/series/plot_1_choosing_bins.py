@@ -15,6 +15,10 @@ bin is turned back into. The discretizer uses the midpoint of the bin's two edge
 mean of the pixels that fell in the bin is never worse, and sometimes much better.
 """
 
+# Authors: The Quantizing images authors
+# SPDX-License-Identifier: BSD-3-Clause
+# sphinx_gallery_thumbnail_number = 2
+
 # %%
 # Three ways to place 8 bins
 # --------------------------

@@ -13,6 +13,10 @@ asks how much smaller a lossless coder could make them, with Shannon's entropy, 
 checks what standard compressors (zlib, lzma) and a PNG file actually achieve.
 """
 
+# Authors: The Quantizing images authors
+# SPDX-License-Identifier: BSD-3-Clause
+# sphinx_gallery_thumbnail_number = 2
+
 # %%
 # The quantized image, as in the walkthrough
 # ------------------------------------------

@@ -13,6 +13,10 @@ pixels, and checks that this gives the same bins, much faster, with one surprise
 k-means.
 """
 
+# Authors: The Quantizing images authors
+# SPDX-License-Identifier: BSD-3-Clause
+# sphinx_gallery_thumbnail_number = 1
+
 # %%
 # The histogram is all we need
 # ----------------------------

@@ -15,6 +15,10 @@ themselves, seen as points in a three-dimensional colour space. We look at the i
 at the palettes, and at the error each method makes.
 """
 
+# Authors: The Quantizing images authors
+# SPDX-License-Identifier: BSD-3-Clause
+# sphinx_gallery_thumbnail_number = 4
+
 # %%
 # Loading the colour image
 # ------------------------

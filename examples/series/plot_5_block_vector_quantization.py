@@ -17,6 +17,10 @@ look at what block quantization costs: visible block edges, a table of blocks to
 and rates it cannot reach in practice.
 """
 
+# Authors: The Quantizing images authors
+# SPDX-License-Identifier: BSD-3-Clause
+# sphinx_gallery_thumbnail_number = 3
+
 # %%
 # Loading the image and measuring the error
 # -----------------------------------------
