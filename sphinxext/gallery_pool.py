@@ -24,6 +24,13 @@ conf.py leaves sphinx-gallery's own ``parallel`` option off (turning it on would
 import joblib in every build, a tenth of a no-op rebuild) and this pool takes its size
 from ``sphinx-build -j``. Examples that opt out with ``sphinx_gallery_parallel = False``
 are left to sphinx-gallery, which runs them in the build process.
+
+It walks the gallery and tells stale examples from current ones with sphinx-gallery's own
+helpers, most of them private (``_collect_gallery_files``, ``_get_gallery_header``,
+``_split_parallel``), and relies on ``generate_dir_rst`` looking ``generate_file_rst`` up
+in its module. sphinxext/upstream_internals.py checks all of them before the pool starts;
+if one changed, this extension steps aside with one line and sphinx-gallery runs the
+examples with its own ``parallel`` option set to the ``-j`` value, one directory at a time.
 """
 
 import gc
@@ -33,6 +40,7 @@ from pathlib import Path
 
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from upstream_internals import step_aside_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +143,9 @@ def _stop(pool):
     if hasattr(pool, "terminate_workers"):  # Python 3.14 and later
         pool.terminate_workers()
         return
-    for process in list((pool._processes or {}).values()):
+    # A private attribute before Python 3.14 (tests/test_sphinx_gallery_internals.py
+    # guards it); without it the running examples would finish before the build stops.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
     pool.shutdown(wait=True, cancel_futures=True)
 
@@ -212,6 +222,13 @@ def run_gallery_in_one_pool(app):
     n_jobs = gallery_conf.get("parallel") or app.parallel
     if n_jobs < 2 or not gallery_conf.get("plot_gallery"):
         return
+    if step_aside_if_changed(
+        "gallery_pool",
+        f"sphinx-gallery runs the examples with its own parallel option ({n_jobs} jobs), "
+        "one gallery directory at a time",
+    ):
+        gallery_conf["parallel"] = n_jobs
+        return
     jobs = examples_to_run(app.srcdir, gallery_conf)
     # From here on sphinx-gallery works serially: either nothing is worth a pool, or the
     # pool below has already run the examples.
@@ -234,8 +251,7 @@ def run_gallery_in_one_pool(app):
     logger.info(f"running {examples} in {workers}")
     results = _run_pool(jobs, worker_conf, n_jobs)
     prefetched = {
-        _key(name, source, target): result
-        for (name, source, target), result in zip(jobs, results)
+        _key(name, source, target): result for (name, source, target), result in zip(jobs, results)
     }
     gen_rst.generate_file_rst = _Prefetched(gen_rst.generate_file_rst, prefetched)
 

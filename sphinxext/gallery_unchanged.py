@@ -6,19 +6,26 @@ sixth of a no-op rebuild, and it grows with the number of examples. Its output i
 same as before.
 
 So we keep a fingerprint of everything that output depends on: every file in the examples
-folders (names and contents), conf.py and the build's own extensions (sphinxext/), the versions of Sphinx
-and sphinx-gallery, whether the examples run (``plot_gallery``), and the list of the
-generated files with their sizes and times (so that a deleted or edited generated file
+folders (names and contents), conf.py and the build's own extensions (sphinxext/), the
+versions of Sphinx and sphinx-gallery, whether the examples run (``plot_gallery``), and the
+list of the generated files with their sizes and times (so that a deleted or edited file
 counts as a change). It is saved at the end of a build without error, warning or failing
 example. When the next build finds the same fingerprint, sphinx-gallery's generation step
 is skipped; the files it generated are still there and Sphinx reads them as they are.
 Everything else runs as usual, and any difference means a full generation.
+
+Two names it reads are Sphinx's internals: ``app.events.listeners``, to find and disconnect
+sphinx-gallery's generation step, and ``app._warncount``, to know that a build printed no
+warning. sphinxext/upstream_internals.py checks both at ``config-inited``; if either
+changed, this extension steps aside with one line: the gallery is generated on every
+build, and no fingerprint is kept.
 """
 
 import hashlib
 from pathlib import Path
 
 from sphinx.util import logging
+from upstream_internals import step_aside_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +73,24 @@ def skip_if_unchanged(app, config):
     from sphinx_gallery.gen_gallery import generate_gallery_rst
 
     stamp = _stamp(app)
+    if step_aside_if_changed("gallery_unchanged", "the gallery is generated on every build"):
+        # Nor is a fingerprint saved: the next build, maybe after a downgrade, must not
+        # trust one from a build that could not check its inputs the same way.
+        stamp.unlink(missing_ok=True)
+        return
+    app.connect("build-finished", save_fingerprint)
     if not stamp.is_file() or stamp.read_text() != fingerprint(app):
         return
     # Disconnected now, before builder-inited is emitted (Sphinx calls the listeners of an
-    # event from a copy of their list).
+    # event from a copy of their list). app.events.listeners is not public API:
+    # sphinxext/upstream_internals.py checks it above.
+    skipped = False
     for listener in list(app.events.listeners.get("builder-inited", [])):
         if listener.handler is generate_gallery_rst:
             app.disconnect(listener.id)
-    logger.info("gallery unchanged since the last build: not generated again")
+            skipped = True
+    if skipped:
+        logger.info("gallery unchanged since the last build: not generated again")
 
 
 def save_fingerprint(app, exception):
@@ -84,6 +101,7 @@ def save_fingerprint(app, exception):
     """
     stamp = _stamp(app)
     failing = app.config.sphinx_gallery_conf.get("failing_examples")
+    # app._warncount counts the warnings Sphinx printed (private: checked at config-inited).
     if exception is None and not failing and getattr(app, "_warncount", 1) == 0:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(fingerprint(app))
@@ -94,6 +112,6 @@ def save_fingerprint(app, exception):
 def setup(app):
     # After sphinx-gallery fills in its configuration (config-inited, priority 10), and
     # before it generates the gallery (builder-inited).
+    # save_fingerprint is connected there too, unless the extension steps aside.
     app.connect("config-inited", skip_if_unchanged, priority=950)
-    app.connect("build-finished", save_fingerprint)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
