@@ -1,0 +1,410 @@
+"""Check the claims of the dithering page on the results its own code computed.
+
+Independent checks where one exists: the Bayer matrix against its recursive definition
+written as loops and against its closed form in bits; ordered dithering against a pixel
+loop in exact rational arithmetic; Pillow's Floyd–Steinberg against an error diffusion
+of our own; PSNR against scikit-image's and SSIM against scikit-image in double
+precision; the blurred PSNR by blurring the error in double precision.
+"""
+
+import io
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from PIL import Image
+from scipy.ndimage import gaussian_filter
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+PAGE = "series/plot_6_dithering.py"
+NEAREST = "Nearest level"
+ORDERED = "Ordered (Bayer 8×8)"
+DIFFUSED = "Floyd–Steinberg (Pillow)"
+DITHERS = (ORDERED, DIFFUSED)
+BITS = (1, 2, 3)
+# The SSIM of Wang et al. (2004), as the page computes it.
+SSIM_SETTINGS = {"data_range": 255, "gaussian_weights": True, "sigma": 1.5,
+                 "use_sample_covariance": False}
+
+
+@pytest.fixture(scope="module")
+def page(run_example):
+    return run_example(PAGE)
+
+
+def levels_of(bits):
+    """The even grey levels, computed here: round(i * 255 / (L - 1))."""
+    n_levels = 2**bits
+    return [int(Fraction(255 * i, n_levels - 1) + Fraction(1, 2)) for i in range(n_levels)]
+
+
+def our_psnr(image, reference):
+    """PSNR in dB, with the squared error summed exactly in integers where possible."""
+    if np.issubdtype(np.asarray(image).dtype, np.integer):
+        error = np.asarray(image, np.int64) - np.asarray(reference, np.int64)
+        mse = int(np.sum(error * error)) / error.size
+    else:
+        mse = np.mean((np.asarray(image, float) - np.asarray(reference, float)) ** 2)
+    return 10 * np.log10(255**2 / mse)
+
+
+def bayer_by_loops(size):
+    """The Bayer matrix from its recursive definition, one element at a time."""
+    if size == 1:
+        return [[0]]
+    half = bayer_by_loops(size // 2)
+    offsets = [[0, 2], [3, 1]]
+    n = size // 2
+    return [[4 * half[i % n][j % n] + offsets[i // n][j // n] for j in range(size)]
+            for i in range(size)]
+
+
+def bayer_by_bits(i, j, size):
+    """Closed form: interleave the bits of i XOR j and of i, least significant first,
+    into a number read from its most significant bit."""
+    value, x = 0, i ^ j
+    for bit in range(size.bit_length() - 1):
+        value = (value << 2) | (((x >> bit) & 1) << 1) | ((i >> bit) & 1)
+    return value
+
+
+def ordered_by_loop(image, bits):
+    """Ordered dithering pixel by pixel, in exact rational arithmetic."""
+    matrix = bayer_by_loops(8)
+    levels = levels_of(bits)
+    out = np.empty(image.shape, dtype=np.uint8)
+    for (row, column), grey in np.ndenumerate(image):
+        threshold = Fraction(2 * matrix[row % 8][column % 8] + 1, 128)
+        index = int(Fraction(int(grey) * (2**bits - 1), 255) + threshold)  # floor: >= 0
+        out[row, column] = levels[index]
+    return out
+
+
+def floyd_steinberg_by_loop(image, bits):
+    """Error diffusion of our own: reading order, weights 7, 3, 5, 1 sixteenths, floats."""
+    levels = np.array(levels_of(bits), dtype=float)
+    work = image.astype(float).copy()
+    height, width = work.shape
+    out = np.empty(image.shape, dtype=np.uint8)
+    for row in range(height):
+        for column in range(width):
+            value = work[row, column]
+            level = levels[np.argmin(np.abs(levels - value))]
+            out[row, column] = level
+            error = value - level
+            if column + 1 < width:
+                work[row, column + 1] += error * 7 / 16
+            if row + 1 < height:
+                if column > 0:
+                    work[row + 1, column - 1] += error * 3 / 16
+                work[row + 1, column] += error * 5 / 16
+                if column + 1 < width:
+                    work[row + 1, column + 1] += error * 1 / 16
+    return out
+
+
+def blurred_psnr(image, reference, sigma=1.5):
+    """PSNR after the blur, by blurring the error (the blur is linear), in float64."""
+    error = np.asarray(image, float) - np.asarray(reference, float)
+    mse = np.mean(gaussian_filter(error, sigma) ** 2)
+    return 10 * np.log10(255**2 / mse)
+
+
+def test_bayer_matrix_is_its_recursive_definition_and_its_closed_form(page):
+    bayer_matrix = page["bayer_matrix"]
+    for size in (1, 2, 4, 8, 16):
+        matrix = bayer_matrix(size)
+        assert matrix.tolist() == bayer_by_loops(size)
+        assert matrix.tolist() == [[bayer_by_bits(i, j, size) for j in range(size)]
+                                   for i in range(size)]
+        assert sorted(matrix.ravel().tolist()) == list(range(size * size))
+    assert bayer_matrix(4).tolist() == [
+        [0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]
+    ]
+    np.testing.assert_array_equal(page["bayer"], bayer_matrix(8))
+
+
+@pytest.mark.parametrize("size", [0, 3, 6, 12, -4])
+def test_bayer_matrix_of_a_size_that_is_not_a_power_of_two_says_so(page, size):
+    with pytest.raises(ValueError, match="power of 2"):
+        page["bayer_matrix"](size)
+
+
+def test_levels_are_evenly_spread_from_black_to_white(page):
+    for bits in BITS:
+        levels = page["grey_levels"](bits)
+        assert levels.dtype == np.uint8
+        assert levels.tolist() == levels_of(bits)
+
+
+def test_level_formula_never_meets_a_tie(page):
+    """x (L - 1) / 255 + t is never an integer for the thresholds the page uses, so
+    rounding errors cannot decide a pixel's level (exact arithmetic)."""
+    thresholds = [Fraction(1, 2)] + [Fraction(2 * b + 1, 128) for b in range(64)]
+    for bits in BITS:
+        for grey in range(256):
+            for threshold in thresholds:
+                value = Fraction(grey * (2**bits - 1), 255) + threshold
+                assert value.denominator != 1
+                distance = min(value - int(value), int(value) + 1 - value)
+                assert distance >= Fraction(1, 255 * 128)
+
+
+def test_nearest_level_is_a_nearest_level_at_every_pixel(page):
+    raccoon = page["raccoon"].astype(np.int64)
+    for bits in BITS:
+        levels = np.array(levels_of(bits))
+        image = page["nearest"][bits]
+        assert image.dtype == np.uint8 and image.shape == raccoon.shape
+        distances = np.abs(raccoon[..., None] - levels)
+        np.testing.assert_array_equal(np.abs(raccoon - image), distances.min(axis=-1))
+        assert set(np.unique(image).tolist()) <= set(levels.tolist())
+
+
+def test_ordered_dithering_matches_a_pixel_loop(page):
+    raccoon = page["raccoon"]
+    # A crop of the page's image whose corner is on the 8×8 grid, and an odd-sized image
+    # dithered on its own, so the tiling must be cut at both edges.
+    aligned = (slice(416, 456), slice(560, 616))
+    odd = raccoon[101:138, 203:256]
+    for bits in BITS:
+        np.testing.assert_array_equal(page["ordered"][bits][aligned],
+                                      ordered_by_loop(raccoon[aligned], bits))
+        np.testing.assert_array_equal(page["ordered_dither"](odd, bits),
+                                      ordered_by_loop(odd, bits))
+
+
+def test_ordered_dithering_renders_every_flat_grey_right_on_average(page):
+    """Over one 8×8 tile, the mean level index is within 1/128 of a step of the grey."""
+    for bits in BITS:
+        levels = levels_of(bits)
+        for grey in range(256):
+            tile = ordered_by_loop(np.full((8, 8), grey, dtype=np.uint8), bits)
+            mean_index = Fraction(sum(levels.index(int(v)) for v in tile.ravel()), 64)
+            assert abs(mean_index - Fraction(grey * (2**bits - 1), 255)) <= Fraction(1, 128)
+            np.testing.assert_array_equal(
+                page["ordered_dither"](np.full((8, 8), grey, dtype=np.uint8), bits), tile
+            )
+    # The first pixels to switch on are spread over the tile.
+    bayer = np.array(bayer_by_loops(8))
+    assert sorted(zip(*np.nonzero(bayer < 4))) == [(0, 0), (0, 4), (4, 0), (4, 4)]
+    assert {(r // 2, c // 2) for r, c in zip(*np.nonzero(bayer < 16))} == {
+        (r, c) for r in range(4) for c in range(4)
+    }
+
+
+def test_floyd_steinberg_uses_exactly_the_palettes_levels(page):
+    raccoon = page["raccoon"]
+    for bits in BITS:
+        image = page["diffused"][bits]
+        assert image.dtype == np.uint8 and image.shape == raccoon.shape
+        # Every level is used, and nothing else.
+        assert np.unique(image).tolist() == levels_of(bits)
+        palette = page["grey_palette"](bits)
+        assert palette.mode == "P"
+        assert palette.getpalette() == [v for level in levels_of(bits) for v in (level,) * 3]
+
+
+def test_floyd_steinberg_behaves_like_an_error_diffusion_of_our_own(page):
+    """Pillow's integer Floyd–Steinberg and a float one of our own differ pixel by pixel
+    (the pattern is chaotic), but make the same kind of image: same levels, the same
+    local averages, the same PSNR with and without blur, to within a little."""
+    raccoon = page["raccoon"]
+    crop = raccoon[400:496, 540:668]
+    for bits in BITS:
+        ours = floyd_steinberg_by_loop(crop, bits)
+        pillows = page["floyd_steinberg"](crop, bits)
+        assert set(np.unique(ours).tolist()) <= set(levels_of(bits))
+        assert abs(ours.mean() - pillows.mean()) < 1
+        assert abs(our_psnr(ours, crop) - our_psnr(pillows, crop)) < 0.5
+        assert abs(blurred_psnr(ours, crop) - blurred_psnr(pillows, crop)) < 2
+        # And both are far better than the nearest level once blurred.
+        plain = page["nearest"][bits][400:496, 540:668]
+        assert blurred_psnr(ours, crop) > blurred_psnr(plain, crop) + 8
+        # Dithering the page's crop or cropping the page's dithered image agree where
+        # the error diffusion starts from the same place: the first row and column.
+        np.testing.assert_array_equal(
+            page["floyd_steinberg"](raccoon[:40, :], bits), page["diffused"][bits][:40, :]
+        )
+
+
+def test_pillow_quirks_the_page_describes(page):
+    """The page works around these; if one of them goes, the page must change (and if
+    Pillow implements ordered dithering, the page should use it)."""
+    raccoon = page["raccoon"]
+    palette = page["grey_palette"](1)
+    grey = np.asarray(Image.fromarray(raccoon).quantize(
+        palette=palette, dither=Image.Dither.FLOYDSTEINBERG))
+    np.testing.assert_array_equal(grey, raccoon)
+    rgb = Image.fromarray(raccoon).convert("RGB")
+    fs = np.asarray(rgb.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG))
+    asked_ordered = np.asarray(rgb.quantize(palette=palette, dither=Image.Dither.ORDERED))
+    np.testing.assert_array_equal(asked_ordered, fs)
+    ramp = Image.fromarray(np.arange(256, dtype=np.uint8)[None, :]).convert("RGB")
+    levels = np.array(levels_of(3))
+    pillow_none = levels[np.asarray(ramp.quantize(
+        palette=page["grey_palette"](3), dither=Image.Dither.NONE))[0]]
+    nearest_distance = np.abs(np.arange(256)[:, None] - levels).min(axis=1)
+    farther = np.abs(np.arange(256) - pillow_none) > nearest_distance
+    assert farther.sum() == len(page["wrong"]) > 0
+    assert np.flatnonzero(farther).tolist() == page["wrong"].tolist()
+
+
+@pytest.fixture(scope="module")
+def recomputed(page):
+    """PSNR, SSIM and blurred PSNR of every image, recomputed here in double precision."""
+    raccoon = page["raccoon"]
+    result = {}
+    for bits in BITS:
+        for name, images in page["methods"].items():
+            image = images[bits]
+            result[bits, name] = {
+                "psnr": our_psnr(image, raccoon),
+                "ssim": structural_similarity(raccoon, image, **SSIM_SETTINGS),
+                "psnr_far": blurred_psnr(image, raccoon),
+            }
+    return result
+
+
+def test_page_psnr_is_scikit_images(page):
+    raccoon = page["raccoon"]
+    for bits in BITS:
+        for name, images in page["methods"].items():
+            image = images[bits]
+            ours = our_psnr(image, raccoon)
+            assert page["psnr"](image) == pytest.approx(ours, abs=1e-9)
+            assert page["scores"][bits, name]["psnr"] == pytest.approx(
+                peak_signal_noise_ratio(raccoon, image, data_range=255), abs=1e-9
+            )
+
+
+def test_ssim_scores_are_scikit_images_in_double_precision(page, recomputed):
+    raccoon = page["raccoon"]
+    raccoon_far = gaussian_filter(raccoon.astype(np.float64), 1.5)
+    for bits in BITS:
+        for name, images in page["methods"].items():
+            scores = page["scores"][bits, name]
+            # Single precision on the page changes the score only in the sixth decimal.
+            assert scores["ssim"] == pytest.approx(recomputed[bits, name]["ssim"], abs=1e-5)
+            image_far = gaussian_filter(images[bits].astype(np.float64), 1.5)
+            assert scores["ssim_far"] == pytest.approx(
+                structural_similarity(raccoon_far, image_far, **SSIM_SETTINGS), abs=1e-5)
+            assert scores["psnr_far"] == pytest.approx(
+                blurred_psnr(images[bits], raccoon), abs=0.01)
+
+
+def test_pixel_by_pixel_both_measures_prefer_the_bands(recomputed):
+    for bits in BITS:
+        plain = recomputed[bits, NEAREST]
+        for name in DITHERS:
+            assert recomputed[bits, name]["ssim"] < plain["ssim"], (bits, name)
+            # "1.8 to 3.1 dB here"
+            assert 1.75 < plain["psnr"] - recomputed[bits, name]["psnr"] < 3.15, (bits, name)
+    # "at 1 bpp it falls from 0.22 to about 0.05"
+    assert round(recomputed[1, NEAREST]["ssim"], 2) == 0.22
+    for name in DITHERS:
+        assert 0.04 < recomputed[1, name]["ssim"] < 0.06
+
+
+def test_at_a_distance_dithering_wins_by_10_db_or_more(page, recomputed):
+    for bits in BITS:
+        plain = recomputed[bits, NEAREST]
+        for name in DITHERS:
+            assert recomputed[bits, name]["psnr_far"] - plain["psnr_far"] >= 10, (bits, name)
+            scores = page["scores"]
+            assert scores[bits, name]["ssim_far"] > scores[bits, NEAREST]["ssim_far"]
+        # Floyd–Steinberg ahead of ordered by 5 to 7 dB, though they start level.
+        lead = recomputed[bits, DIFFUSED]["psnr_far"] - recomputed[bits, ORDERED]["psnr_far"]
+        assert 5.0 <= round(lead, 1) <= 6.6, (bits, lead)
+        start = recomputed[bits, DIFFUSED]["psnr"] - recomputed[bits, ORDERED]["psnr"]
+        assert abs(start) < 1.2
+    # Two levels with Floyd–Steinberg beat eight without dithering, at a distance.
+    assert recomputed[1, DIFFUSED]["psnr_far"] > recomputed[3, NEAREST]["psnr_far"]
+
+
+def test_grain_raises_the_local_contrast_ssim_compares(page):
+    """The median local standard deviation, recomputed in double precision with SSIM's
+    own window (Gaussian, σ = 1.5, cut at 3.5 σ)."""
+
+    def median_local_std(image):
+        image = np.asarray(image, float)
+        mean = gaussian_filter(image, 1.5, truncate=3.5)
+        variance = gaussian_filter(image**2, 1.5, truncate=3.5) - mean**2
+        return np.median(np.sqrt(np.maximum(variance, 0)))
+
+    assert round(median_local_std(page["raccoon"])) == 12
+    for bits in BITS:
+        ours = {name: median_local_std(images[bits])
+                for name, images in page["methods"].items()}
+        for name, value in ours.items():
+            assert page["contrast"][name][bits] == pytest.approx(value, abs=0.3)
+        assert 10 <= ours[NEAREST] < 18
+        for name in DITHERS:
+            assert ours[name] > ours[NEAREST]
+            if bits == 1:
+                assert ours[name] > 10 * ours[NEAREST]
+
+
+def test_dithering_keeps_the_mean_grey_and_banding_does_not(page):
+    raccoon = page["raccoon"]
+    for bits in BITS:
+        assert abs(page["ordered"][bits].mean() - raccoon.mean()) < 0.5
+        assert abs(page["diffused"][bits].mean() - raccoon.mean()) < 0.5
+    assert raccoon.mean() - page["nearest"][1].mean() > 5
+
+
+def test_psnr_against_blur_crosses_over_and_the_gap_widens(page):
+    sigmas, curves = page["sigmas"], page["psnr_by_sigma"]
+    assert sigmas[0] == 0 and page["view_sigma"] in sigmas
+    raccoon = page["raccoon"]
+    for bits in BITS:
+        for name, images in page["methods"].items():
+            # σ = 0 is the plain PSNR; σ = 1.5 is the table's number.
+            assert curves[bits, name, 0] == pytest.approx(our_psnr(images[bits], raccoon))
+            assert curves[bits, name, 1.5] == page["scores"][bits, name]["psnr_far"]
+            assert curves[bits, name, 3] == pytest.approx(
+                blurred_psnr(images[bits], raccoon, sigma=3), abs=0.01)
+        plain = np.array([curves[bits, NEAREST, s] for s in sigmas])
+        assert 2.5 < plain[-1] - plain[0] < 9.5
+        for name in DITHERS:
+            curve = np.array([curves[bits, name, s] for s in sigmas])
+            gaps = (curve - plain)[1:]
+            assert curve[0] < plain[0] and np.all(gaps > 0)
+            assert np.all(np.diff(gaps) > 0)
+            assert curve[-1] - curve[0] > 25
+
+
+def test_blur_keeps_the_stated_share_of_a_patterns_contrast():
+    """exp(-2 π² σ² / p²): measured on sinusoids of several periods."""
+    columns = np.arange(240)
+    for period in (2, 3, 4, 8, 16):
+        for sigma in (1.5, 2, 3):
+            pattern = np.sin(2 * np.pi * columns / period + 0.3)[None, :].repeat(4, axis=0)
+            blurred = gaussian_filter(pattern, sigma, mode="wrap", truncate=8)
+            kept = np.sqrt(np.mean(blurred**2) / np.mean(pattern**2))
+            assert kept == pytest.approx(np.exp(-2 * np.pi**2 * sigma**2 / period**2),
+                                         abs=2e-3), (period, sigma)
+
+
+def test_png_sizes_are_those_of_real_palette_pngs(page):
+    for bits in BITS:
+        plain_size = page["png_sizes"][bits, NEAREST]
+        for name, images in page["methods"].items():
+            levels = np.array(levels_of(bits), dtype=np.uint8)
+            indices = np.searchsorted(levels, images[bits]).astype(np.uint8)
+            assert np.array_equal(levels[indices], images[bits])
+            png = Image.fromarray(indices)
+            png.putpalette(np.repeat(levels, 3).tolist())
+            buffer = io.BytesIO()
+            png.save(buffer, format="PNG")
+            data = buffer.getvalue()
+            assert len(data) == page["png_sizes"][bits, name]
+            # IHDR: bit depth 1, 2 or 4 (no 3-bit PNG), colour type 3 (palette).
+            assert data[24] == {1: 1, 2: 2, 3: 4}[bits] and data[25] == 3
+            decoded = Image.open(io.BytesIO(data))
+            assert decoded.mode == "P"
+            np.testing.assert_array_equal(levels[np.asarray(decoded)], images[bits])
+        ordered_size = page["png_sizes"][bits, ORDERED]
+        diffused_size = page["png_sizes"][bits, DIFFUSED]
+        # "1.3 to 2.6 times", Floyd–Steinberg's more than Bayer's.
+        assert 1.25 * plain_size < ordered_size < diffused_size < 2.65 * plain_size
