@@ -40,6 +40,8 @@ extensions = [
     "gallery_pool",  # local: all examples in one worker pool, or serial
     "gallery_unchanged",  # local: no regeneration when nothing changed
     "code_links",  # local: no code tokenizing for API links when none resolve
+    "gallery_prune",  # local: a renamed or deleted example leaves nothing behind
+    "stable_config",  # local: a no-op rebuild does not claim the configuration changed
 ]
 root_doc = "index"
 exclude_patterns = [

@@ -2,7 +2,8 @@
 
 The first build runs every example, from both gallery directories, in one pool of
 worker processes (sphinxext/gallery_pool.py); a rebuild runs only what changed, and writes
-only the pages that changed (sphinxext/gallery_unchanged.py). Also: Ctrl+C during the pool,
+only the pages that changed (sphinxext/gallery_unchanged.py), and does not claim that the
+configuration changed unless it did (sphinxext/stable_config.py). Also: Ctrl+C during the pool,
 a worker killed by the system, and the pool other systems than Linux get.
 """
 
@@ -24,6 +25,8 @@ EDITED = "series/plot_3_rate_distortion.py"
 EDIT = "\n# %%\n# A sentence added by the rebuild test.\n"
 HEADER_EDIT = "\nA line added to the header of the course by the rebuild test.\n"
 SKIPPED = "gallery unchanged since the last build"
+CONF_EDIT = '\nhtml_title = "Quantizing images, edited"\n'
+CONFIG_CHANGED = "The configuration has changed"
 
 
 # Sphinx writes its index and search pages on every build, changed or not.
@@ -41,8 +44,8 @@ def pages(html):
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory, dataset_cache):
-    """`make html` four times in one fresh copy: clean, no-op, after editing one example,
-    after editing the header of the course's folder."""
+    """`make html` five times in one fresh copy: clean, no-op, after editing one example,
+    after editing the header of the course's folder, after changing a value in conf.py."""
     project = copy_project(tmp_path_factory.mktemp("rebuild"))
     env = env_with_cache(dataset_cache)
     html = project / "_build" / "html"
@@ -59,13 +62,17 @@ def builds(tmp_path_factory, dataset_cache):
     edited = project / "examples" / EDITED
     edited.write_text(edited.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
     runs["edit"] = build()
+    after_edit = pages(html)
     header = project / "examples" / "series" / "GALLERY_HEADER.rst"
     header.write_text(header.read_text(encoding="utf-8") + HEADER_EDIT, encoding="utf-8")
     runs["header"] = build()
+    conf = project / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + CONF_EDIT, encoding="utf-8")
+    runs["conf"] = build()
     return {
         "log": runs,
         "html": html,
-        "pages": (before_noop, after_noop, pages(html)),
+        "pages": (before_noop, after_noop, after_edit),
     }
 
 
@@ -87,6 +94,8 @@ def test_a_no_op_rebuild_runs_nothing_and_rewrites_no_page(builds):
     assert SKIPPED in log, log
     assert SKIPPED not in builds["log"]["clean"]
     assert "executed 0 out of 0 files" in log, log
+    # Nothing changed, and Sphinx does not claim otherwise (sphinxext/stable_config.py).
+    assert CONFIG_CHANGED not in log, log
     before, after, _ = builds["pages"]
     assert len(before) >= len(EXAMPLES)
     assert after == before
@@ -142,6 +151,17 @@ def test_editing_a_folder_header_regenerates_the_gallery(builds):
     assert SKIPPED not in log, log
     index = builds["html"] / "auto_examples" / "index.html"
     assert HEADER_EDIT.strip() in index.read_text(encoding="utf-8")
+
+
+def test_no_rebuild_claims_a_configuration_change_until_conf_py_changes(builds):
+    for run in ("noop", "edit", "header"):
+        assert CONFIG_CHANGED not in builds["log"][run], builds["log"][run]
+    # A real change is still reported, by name (html_short_title follows html_title), and
+    # every page shows it.
+    log = builds["log"]["conf"]
+    assert re.search(rf"{CONFIG_CHANGED} \(\d+ options?: [^)]*'html_title'", log), log
+    index = builds["html"] / "index.html"
+    assert "Quantizing images, edited" in index.read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(not CAN_FORK or os.cpu_count() < 2, reason="no forked worker pool here")

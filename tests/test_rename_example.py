@@ -1,0 +1,216 @@
+"""A maintainer renames one example and deletes another, then runs a plain `make html`.
+
+No `make clean`: the build must pass, and the site must hold nothing of the old names:
+no page, no generated file, no figure, no download, no entry in either zip, no
+backreference, no line on the running-times or "API used" pages
+(sphinxext/gallery_prune.py). A reference to a deleted page still fails the build, naming
+the reference.
+"""
+
+import re
+import zipfile
+import zlib
+
+import pytest
+from conftest import ROOT, make
+from project_copy import copy_project
+
+LABEL = re.compile(r"sphx_glr_auto_examples_(\w+)\.py")
+
+
+def _unreferenced_course_pages():
+    """The course's examples no other page links to, in order (safe to rename or delete)."""
+    sources = [*ROOT.joinpath("examples").rglob("*.py"), *ROOT.joinpath("examples").rglob("*.rst")]
+    sources += list(ROOT.joinpath("docs").glob("*.rst"))
+    linked = {m for path in sources for m in LABEL.findall(path.read_text(encoding="utf-8"))}
+    course = sorted(ROOT.joinpath("examples", "series").glob("plot_*.py"))
+    return [path.stem for path in course if f"series_{path.stem}" not in linked]
+
+
+def _site_files(folder):
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _readable_text(path):
+    """What a reader or a search could find in a file of the site."""
+    if path.suffix in {".png", ".svg", ".gif", ".jpg", ".woff", ".woff2", ".ico"}:
+        return ""
+    if path.name == "objects.inv":
+        data = path.read_bytes()
+        header_end = [m.end() for m in re.finditer(rb"\n", data)][3]
+        return zlib.decompress(data[header_end:]).decode()
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.namelist())
+    return path.read_bytes().decode("utf-8", errors="ignore")
+
+
+@pytest.fixture(scope="module")
+def renamed(tmp_path_factory, reader_env):
+    pages = _unreferenced_course_pages()
+    assert len(pages) >= 2, "the course needs two pages no other page links to"
+    deleted, old = pages[-2], pages[-1]
+    new = re.sub(r"^(plot_\d+_).*", r"\1renamed_by_the_test", old)
+    project = copy_project(tmp_path_factory.mktemp("rename"))
+    series = project / "examples" / "series"
+    build = project / "_build"
+    first = make(project, "html", reader_env, build)
+    assert first.returncode == 0, first.stdout + first.stderr
+    html = build / "html"
+    before = {
+        "api_page": (html / "api_used.html").read_text(encoding="utf-8"),
+        "times_page": (html / "sg_execution_times.html").read_text(encoding="utf-8"),
+    }
+    (series / f"{old}.py").rename(series / f"{new}.py")
+    (series / f"{deleted}.py").unlink()
+    second = make(project, "html", reader_env, build)
+    return {
+        "project": project,
+        "html": html,
+        "doctrees": build / "doctrees",
+        "old": old,
+        "new": new,
+        "deleted": deleted,
+        "before": before,
+        "result": second,
+        "log": second.stdout + second.stderr,
+    }
+
+
+def test_a_plain_make_html_passes_after_a_rename_and_a_deletion(renamed):
+    assert renamed["result"].returncode == 0, renamed["log"]
+    assert "WARNING" not in renamed["log"], renamed["log"]
+    # Only the renamed example runs again; the others keep their results.
+    assert re.search(r"executed 1 out of \d+ file", renamed["log"]), renamed["log"]
+
+
+def test_the_renamed_example_is_a_page_with_its_figures_and_downloads(renamed):
+    page = renamed["html"] / "auto_examples" / "series" / f"{renamed['new']}.html"
+    text = page.read_text(encoding="utf-8")
+    assert f"sphx_glr_{renamed['new']}_001.png" in text
+    downloads = {p.name for p in (renamed["html"] / "_downloads").rglob("*") if p.is_file()}
+    assert {f"{renamed['new']}{ext}" for ext in (".py", ".ipynb", ".zip")} <= downloads
+    for zip_name in ("auto_examples_python.zip", "auto_examples_jupyter.zip"):
+        (archive,) = (renamed["html"] / "_downloads").rglob(zip_name)
+        with zipfile.ZipFile(archive) as opened:
+            names = opened.namelist()
+        assert any(renamed["new"] in name for name in names), names
+
+
+@pytest.mark.parametrize("which", ["old", "deleted"])
+def test_no_generated_source_keeps_the_old_name(renamed, which):
+    name = renamed[which]
+    docs = renamed["project"] / "docs"
+    left = [p for p in docs.rglob("*") if name in p.name and "_static" not in p.parts]
+    assert not left, left
+    backreferences = docs / "gen_modules" / "backreferences"
+    mentions = [p for p in backreferences.glob("*") if name in p.read_text(encoding="utf-8")]
+    assert not mentions, mentions
+    for page in ("sg_execution_times.rst", "api_used.rst"):
+        assert name not in (docs / page).read_text(encoding="utf-8"), page
+    for zip_file in (docs / "auto_examples").glob("*.zip"):
+        with zipfile.ZipFile(zip_file) as archive:
+            assert not [n for n in archive.namelist() if name in n], zip_file
+
+
+@pytest.mark.parametrize("which", ["old", "deleted"])
+def test_the_site_holds_nothing_of_the_old_name(renamed, which):
+    name = renamed[which]
+    html = renamed["html"]
+    files = _site_files(html)
+    assert not [p for p in files if name in p.as_posix()]
+    # Sphinx's search index holds words stemmed: look for the start of the name too.
+    stem_start = name[: int(len(name) * 0.7)]
+    for path in files:
+        text = _readable_text(path)
+        assert name not in text, path
+        if path.name == "searchindex.js":
+            assert stem_start not in text, path
+    doctrees = [p for p in renamed["doctrees"].rglob("*") if name in p.name]
+    assert not doctrees, doctrees
+
+
+def test_the_deleted_example_is_off_the_running_times_and_api_pages(renamed):
+    link = f"series/{renamed['deleted']}.html"
+    # On both pages before the deletion, so that its absence after means something.
+    assert link in renamed["before"]["times_page"]
+    assert link in renamed["before"]["api_page"]
+    for page in ("sg_execution_times.html", "api_used.html"):
+        assert link not in (renamed["html"] / page).read_text(encoding="utf-8"), page
+
+
+def test_a_reference_to_a_deleted_example_fails_the_build_by_name(tmp_path, reader_env):
+    # The pages alone (html-noplot runs no example): the home page links to one
+    # example, which is then deleted.
+    (deleted,) = _unreferenced_course_pages()[-1:]
+    label = f"sphx_glr_auto_examples_series_{deleted}.py"
+    project = copy_project(tmp_path / "project")
+    index = project / "docs" / "index.rst"
+    index.write_text(
+        index.read_text(encoding="utf-8") + f"\nSee also :ref:`{label}`.\n", encoding="utf-8"
+    )
+    first = make(project, "html-noplot", reader_env, tmp_path / "build")
+    assert first.returncode == 0, first.stdout + first.stderr
+    (project / "examples" / "series" / f"{deleted}.py").unlink()
+    second = make(project, "html-noplot", reader_env, tmp_path / "build")
+    log = second.stdout + second.stderr
+    assert second.returncode != 0, log
+    assert re.search(rf"undefined label: '{re.escape(label)}'", log), log
+    # The reference is the only problem: the deleted page itself left nothing behind.
+    assert "isn't included in any toctree" not in log, log
+
+
+def test_the_pruning_never_deletes_outside_the_gallery_folders(tmp_path):
+    # A configuration whose gallery folder is the examples folder itself, or lies outside
+    # the documentation: the pruning leaves it alone.
+    import gallery_prune
+
+    srcdir = tmp_path / "docs"
+    (srcdir / "gallery").mkdir(parents=True)
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    keep = [examples / "plot_gone.py.md5", examples / "plot_gone.py", tmp_path / "plot_x.py"]
+    for path in keep:
+        path.write_text("x")
+    conf = {
+        "examples_dirs": ["../examples", "../examples"],
+        "gallery_dirs": ["../examples", ".."],
+        "example_extensions": {".py"},
+        "ignore_pattern": r"__init__\.py",
+        "backreferences_dir": None,
+    }
+    app = type("App", (), {})()
+    app.srcdir = srcdir
+    app.config = type("Config", (), {"sphinx_gallery_conf": conf})()
+    gallery_prune.prune_generated(app)
+    assert all(path.exists() for path in keep)
+
+
+def test_the_pruning_keeps_what_belongs_to_an_example_that_exists(tmp_path):
+    import gallery_prune
+
+    srcdir = tmp_path / "docs"
+    examples, gallery = tmp_path / "examples", srcdir / "gallery"
+    (gallery / "images" / "thumb").mkdir(parents=True)
+    examples.mkdir()
+    # "plot_a" is gone; "plot_a_2" exists, and its names start with plot_a's.
+    (examples / "plot_a_2.py").write_text("x")
+    kept = ["plot_a_2.py", "plot_a_2.py.md5", "plot_a_2.rst", "images/sphx_glr_plot_a_2_001.png"]
+    kept += ["images/thumb/sphx_glr_plot_a_2_thumb.png", "index.rst", "gallery_python.zip"]
+    gone = ["plot_a.py", "plot_a.py.md5", "plot_a.rst", "plot_a.ipynb", "plot_a.codeobj.json"]
+    gone += ["images/sphx_glr_plot_a_001.png", "images/thumb/sphx_glr_plot_a_thumb.png"]
+    for name in kept + gone:
+        (gallery / name).write_text("x")
+    conf = {
+        "examples_dirs": ["../examples"],
+        "gallery_dirs": ["gallery"],
+        "example_extensions": {".py"},
+        "ignore_pattern": r"__init__\.py",
+        "backreferences_dir": None,
+    }
+    app = type("App", (), {})()
+    app.srcdir = srcdir
+    app.config = type("Config", (), {"sphinx_gallery_conf": conf})()
+    gallery_prune.prune_generated(app)
+    assert [name for name in kept if not (gallery / name).exists()] == []
+    assert [name for name in gone if (gallery / name).exists()] == []
