@@ -351,3 +351,42 @@ def test_printed_table_matches_the_results(run_script, page):
                 result["bytes"],
                 result["values_per_block"],
             )
+
+
+def test_each_half_codebook_spans_the_whole_range_of_brightness(page):
+    results = page["results"]
+    (whole,) = results["RVQ", 16, 1]["codebooks"]
+    whole_means = whole.astype(np.int64).sum(axis=1) / 16
+    for codebook in results["PQ", 16, 2]["codebooks"]:
+        means = codebook.astype(np.int64).sum(axis=1) / 8
+        assert np.ptp(means) > 0.9 * np.ptp(whole_means)
+        # The darkest and the lightest half-codewords are as far apart as whole blocks'.
+        assert means.min() < whole_means.min() + 10 and means.max() > whole_means.max() - 10
+
+
+def test_residual_distances_need_a_cross_term_the_tables_cannot_give(page):
+    residual = page["results"]["RVQ", 256, 2]
+    first, second = (c.astype(np.int64) for c in residual["codebooks"])
+    i, j = residual["codes"][:, 0], residual["codes"][:, 1]
+    rng = np.random.default_rng(6)
+    for query in rng.integers(0, 256, size=(3, 16)):
+        exact = ((first[i] + second[j] - query) ** 2).sum(axis=1)
+        per_stage = [((c - query) ** 2).sum(axis=1) for c in (first, second)]
+        # Tables of the distance to each stage's codewords alone do not add up to it...
+        assert np.mean(per_stage[0][i] + per_stage[1][j] != exact) > 0.5
+        # ... but with the query-free cross term 2 c1·c2 and the right constants they do.
+        cross = 2 * (first[i] * second[j]).sum(axis=1)
+        total = per_stage[0][i] + (second**2).sum(axis=1)[j] - 2 * second[j] @ query + cross
+        assert np.array_equal(total, exact)
+    assert page["share_nonzero"] > 0.5
+
+
+def test_small_residual_stages_get_the_most_out_of_a_kilobyte(page):
+    raccoon, results = page["raccoon"], page["results"]
+    residual, plain = results["RVQ", 16, 4], results["VQ", 64, 1]
+    assert residual["bytes"] == plain["bytes"] == sum(c.nbytes for c in residual["codebooks"])
+    gain = independent_psnr(raccoon, residual["image"]) - independent_psnr(raccoon, plain["image"])
+    assert gain > 4.5
+    # Product quantizers keep 16 k values whatever their number of pieces.
+    for k, cuts in [(256, (2, 4)), (16, (2, 4, 8))]:
+        assert {results["PQ", k, m]["bytes"] for m in cuts} == {16 * k}
