@@ -19,15 +19,17 @@ SPHINXBUILD = $(PYTHON) -m sphinx -c . -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 ifeq ($(PYTHON),$(VENV)/bin/python)
 DOCS_ENV := $(VENV)/.docs-installed
 TEST_ENV := $(VENV)/.test-installed
+LINT_ENV := $(VENV)/.lint-installed
 endif
 
-.PHONY: help html html-noplot data serve test bench profile clean distclean
+.PHONY: help html html-noplot data serve test lint bench profile clean distclean
 
 help:
 	@echo "make html         build the site into $(BUILDDIR)/html, running every example"
 	@echo "make html-noplot  build the prose only, without running the examples"
 	@echo "make serve        serve $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/"
 	@echo "make test         run the test suite (builds the site in a temporary folder)"
+	@echo "make lint         ruff, codespell and sphinx-lint, as CI and pre-commit run them"
 	@echo "make bench        time clean, no-op and edit-one builds against a reference"
 	@echo "make profile      where each example's time goes: imports, computation, drawing, PNG"
 	@echo "make data         put the shipped face.dat into SciPy's dataset cache"
@@ -42,6 +44,10 @@ $(VENV)/.docs-installed: requirements.txt
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.docs-installed
 	$(VENV)/bin/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+$(VENV)/.lint-installed: requirements-lint.txt $(VENV)/.docs-installed
+	$(VENV)/bin/python -m pip install --quiet -r requirements-lint.txt
 	touch $@
 
 html: $(DOCS_ENV)
@@ -61,6 +67,13 @@ serve: $(DOCS_ENV)
 
 test: $(TEST_ENV)
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+
+# Settings in pyproject.toml; the same tools as .pre-commit-config.yaml.
+lint: $(LINT_ENV)
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m codespell_lib
+	$(PYTHON) -m sphinxlint -i docs/auto_examples -i docs/gen_modules docs examples
 
 bench: $(DOCS_ENV)
 	$(PYTHON) bench/bench.py $(BENCH_ARGS)
