@@ -119,7 +119,12 @@ def gallery_folders(app):
         gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"]
     ):
         source, target = (srcdir / examples_dir).resolve(), (srcdir / gallery_dir).resolve()
-        if not _inside(target, srcdir) or source == target or _inside(source, target):
+        if (
+            not _inside(target, srcdir)
+            or source == target
+            or _inside(source, target)
+            or _inside(target, source)
+        ):
             # Not a folder sphinx-gallery owns alone: leave it be.
             logger.info(f"gallery_prune leaves {target} alone: it is not a generated folder")
             continue
@@ -134,12 +139,18 @@ def prune_generated(app):
     gallery_conf = app.config.sphinx_gallery_conf
     srcdir = Path(app.srcdir)
     removed_docs = []
-    for source, target in gallery_folders(app):
+    folders = list(gallery_folders(app))
+    sources = {source for source, _ in folders if source.is_dir()}
+    for source, target in folders:
         if not target.is_dir():
             continue
         generated = _generated_examples(target, gallery_conf)
         if not source.is_dir():
-            # The whole examples sub-folder is gone: so is its gallery sub-folder.
+            # An examples sub-folder is gone: so goes its gallery sub-folder, if
+            # sphinx-gallery generated it. (A missing top folder is a configuration error
+            # sphinx-gallery reports: its pages stay.)
+            if source.parent not in sources or not (generated or (target / "index.rst").is_file()):
+                continue
             removed_docs += [target / stem for stem in generated]
             logger.info(f"gallery_prune: removing {target.relative_to(srcdir)} (no {source})")
             shutil.rmtree(target)
@@ -192,9 +203,9 @@ def sweep_outputs(app, exception):
     env = app.env
     outdir, doctreedir = Path(app.outdir), Path(app.doctreedir)
     known = env.found_docs
+    pages = {Path(builder.get_outfilename(doc)) for doc in known}
     for _, target in gallery_folders(app):
         gallery_doc = Path(os.path.relpath(target, app.srcdir)).as_posix()
-        pages = {Path(builder.get_outfilename(doc)) for doc in known}
         for path in _files(outdir / gallery_doc, "*.html"):
             if path not in pages:
                 path.unlink()

@@ -214,3 +214,33 @@ def test_the_pruning_keeps_what_belongs_to_an_example_that_exists(tmp_path):
     gallery_prune.prune_generated(app)
     assert [name for name in kept if not (gallery / name).exists()] == []
     assert [name for name in gone if (gallery / name).exists()] == []
+
+
+def test_deleting_a_course_folder_deletes_its_gallery_folder_only(tmp_path):
+    import gallery_prune
+
+    srcdir = tmp_path / "docs"
+    examples, gallery = tmp_path / "examples", srcdir / "gallery"
+    (examples / "kept").mkdir(parents=True)
+    for sub in ("kept", "gone"):
+        (gallery / sub / "images").mkdir(parents=True)
+        (gallery / sub / "index.rst").write_text("x")
+        (gallery / sub / "plot_x.py.md5").write_text("x")
+    (examples / "kept" / "plot_x.py").write_text("x")
+    conf = {
+        "examples_dirs": ["../examples", "../missing"],
+        "gallery_dirs": ["gallery", "other"],
+        "example_extensions": {".py"},
+        "ignore_pattern": r"__init__\.py",
+        "backreferences_dir": None,
+    }
+    (srcdir / "other").mkdir()
+    (srcdir / "other" / "index.rst").write_text("x")
+    app = type("App", (), {})()
+    app.srcdir = srcdir
+    app.config = type("Config", (), {"sphinx_gallery_conf": conf})()
+    gallery_prune.prune_generated(app)
+    assert not (gallery / "gone").exists()
+    assert (gallery / "kept" / "plot_x.py.md5").exists()
+    # A top folder whose examples folder is missing is a configuration error: kept.
+    assert (srcdir / "other" / "index.rst").exists()
