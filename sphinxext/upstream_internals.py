@@ -179,11 +179,15 @@ def _resolver():
 
 def _env_app():
     # code_links reaches the builder as sphinx-gallery's transform does: through the
-    # environment's private _app (Sphinx 9 deprecates the transform's app).
+    # environment's private _app on Sphinx 9, through the transform's app before (Sphinx 9
+    # deprecates it; Sphinx 11 removes it).
     from sphinx.environment import BuildEnvironment
+    from sphinx.transforms import SphinxTransform
 
-    if "_app" not in _names_used(BuildEnvironment.__init__) | _names_used(BuildEnvironment.setup):
-        raise Changed("the environment no longer keeps the application")
+    if "_app" in _names_used(BuildEnvironment.__init__) | _names_used(BuildEnvironment.setup):
+        return
+    if not hasattr(SphinxTransform, "app"):
+        raise Changed("neither the environment nor the transform gives the application")
 
 
 def _post_transforms():
