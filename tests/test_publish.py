@@ -1,0 +1,517 @@
+"""Publish the site: Read the Docs builds it from ``.readthedocs.yaml``, GitHub Pages
+receives it from the workflow in ``.github/workflows/site.yml``.
+
+Both files are checked against the schemas Read the Docs and GitHub publish, which
+check-jsonschema ships (so no network is needed), and a broken copy of each must fail
+that check. The workflow is read for what it promises: the README's test command on
+every push and pull request, and, from main only and after the tests, a deployment of
+what ``make html`` writes. The Read the Docs build is run the way Read the Docs runs it:
+a fresh virtualenv, its install section, then the jobs the file declares, with no network
+and an empty dataset cache; then the pages it wrote are read.
+
+The YAML is read with ruamel.yaml, which check-jsonschema depends on (PyYAML is not
+installed). It reads YAML 1.2, so the workflow's ``on:`` key stays the string "on".
+
+The Read the Docs build takes two minutes or so, most of it installing requirements.txt;
+``-k "not read_the_docs_builds"`` leaves it out, ``-k publish`` selects this file.
+"""
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import EXAMPLES, ROOT, WALKTHROUGH, check_walkthrough_output, copy_project
+from ruamel.yaml import YAML
+
+RTD_CONFIG = ROOT / ".readthedocs.yaml"
+WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
+
+
+def read_yaml(path):
+    return YAML(typ="safe", pure=True).load(Path(path))
+
+
+def write_yaml(data, path):
+    YAML(typ="safe", pure=True).dump(data, Path(path))
+
+
+def validate(schema, path):
+    """Run check-jsonschema with one of its vendored schemas on ``path``."""
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def readme_commands():
+    """The build and the test command of README.md's "Two commands" section."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Two commands\n(.*?)(?=^## |\Z)", readme, re.M | re.S)
+    assert section, 'README.md has no "## Two commands" section'
+    commands = [line.strip() for line in section.group(1).splitlines() if line.startswith("    ")]
+    assert len(commands) == 2, f"expected a build and a test command, found {commands}"
+    return SimpleNamespace(build=commands[0], test=commands[1])
+
+
+def make_html_command():
+    """The sphinx-build command ``make html`` runs, as a list of words (``make -n``)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SPHINXOPTS", "BUILDDIR")}
+    command = ["make", "-n", "-C", str(ROOT), "html", "PYTHON=python"]
+    dry_run = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    lines = [line for line in dry_run.stdout.splitlines() if " -m sphinx " in line]
+    assert len(lines) == 1, dry_run.stdout
+    return shlex.split(lines[0])
+
+
+def make_html_output():
+    """Where ``make html`` writes the site, relative to the project (the last argument)."""
+    return Path(os.path.normpath(make_html_command()[-1]))
+
+
+# -- The schemas ---------------------------------------------------------------------------
+
+
+def break_rtd_config(config):
+    del config["build"]["os"]  # required by Read the Docs
+
+
+def break_workflow(workflow):
+    del workflow["jobs"]["test"]["runs-on"]  # every job needs a runner
+
+
+@pytest.mark.parametrize(
+    "path, schema, damage",
+    [
+        pytest.param(RTD_CONFIG, "vendor.readthedocs", break_rtd_config, id="read-the-docs"),
+        pytest.param(WORKFLOW, "vendor.github-workflows", break_workflow, id="github-workflow"),
+    ],
+)
+def test_the_hosts_accept_our_files_and_would_reject_broken_ones(path, schema, damage, tmp_path):
+    accepted = validate(schema, path)
+    assert accepted.returncode == 0, f"{path.name} fails {schema}:\n{accepted.stdout}"
+
+    broken = read_yaml(path)
+    damage(broken)
+    broken_path = tmp_path / path.name
+    write_yaml(broken, broken_path)
+    rejected = validate(schema, broken_path)
+    assert rejected.returncode != 0, f"a broken {path.name} passed {schema}"
+    assert "validation error" in rejected.stdout.lower(), rejected.stdout
+
+
+# -- The GitHub workflow ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workflow():
+    return read_yaml(WORKFLOW)
+
+
+def triggers(workflow):
+    """The workflow's events, as a dict event -> its filters (or None)."""
+    on = workflow["on"]
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    return dict(on)
+
+
+def runs_when(condition, event_name, ref):
+    """Whether a job with ``if: condition`` runs for ``event_name`` on ``ref``.
+
+    Only what such conditions use: the github context, strings, ==, !=, &&, || and !.
+    A GitHub function (success(), ...) is a NameError here: this test then needs teaching.
+    """
+    if condition is None:
+        return True
+    expression = str(condition).strip()
+    if expression.startswith("${{") and expression.endswith("}}"):
+        expression = expression[3:-2]
+    python = expression.replace("&&", " and ").replace("||", " or ")
+    python = re.sub(r"!(?!=)", " not ", python)
+    github = SimpleNamespace(event_name=event_name, ref=ref, ref_name=ref.rsplit("/", 1)[-1])
+    # Our own workflow file, evaluated with nothing in scope but the github context.
+    return bool(eval(python, {"__builtins__": {}}, {"github": github}))
+
+
+def steps(job):
+    return job.get("steps", [])
+
+
+def runs(command):
+    """A step predicate: the step's script is exactly ``command``."""
+    return lambda step: str(step.get("run", "")).strip() == command
+
+
+def uses(action):
+    """A step predicate: the step uses ``action`` (any version)."""
+    return lambda step: str(step.get("uses", "")).split("@")[0] == action
+
+
+def step_index(job, predicate, what):
+    found = [i for i, step in enumerate(steps(job)) if predicate(step)]
+    assert found, f"no step {what}"
+    return found[0]
+
+
+def jobs_with(jobs, predicate, names=None):
+    """The jobs (of ``names``, or all) with a step matching ``predicate``."""
+    names = jobs if names is None else names
+    return sorted(n for n in names if any(predicate(step) for step in steps(jobs[n])))
+
+
+def upstream(jobs, name):
+    """Every job that ``name`` waits for, directly or not."""
+    needs = jobs[name].get("needs", [])
+    needs = [needs] if isinstance(needs, str) else list(needs)
+    return set(needs).union(*(upstream(jobs, n) for n in needs))
+
+
+def test_the_workflow_tests_every_push_and_pull_request_with_the_readme_command(workflow):
+    events = triggers(workflow)
+    for event in ("push", "pull_request"):
+        assert event in events, f"the workflow does not run on {event}: {events}"
+        filters = events[event] or {}
+        narrowing = {"branches", "branches-ignore", "tags", "paths", "paths-ignore"} & set(filters)
+        assert not narrowing, f"{event} is limited by {narrowing}: not every {event} is tested"
+
+    command = readme_commands().test
+    jobs = workflow["jobs"]
+    testers = jobs_with(jobs, runs(command))
+    assert testers, f"no job runs exactly {command!r}, the README's test command"
+    name, job = testers[0], jobs[testers[0]]
+    for event, ref in [
+        ("push", "refs/heads/main"),
+        ("push", "refs/heads/any-branch"),
+        ("pull_request", "refs/pull/1/merge"),
+    ]:
+        assert runs_when(job.get("if"), event, ref), f"the {name} job skips a {event} to {ref}"
+
+    test_step = step_index(job, runs(command), command)
+    env = {**workflow.get("env", {}), **job.get("env", {}), **steps(job)[test_step].get("env", {})}
+    assert str(env.get("REQUIRE_BROWSER")) == "1", "browser tests would skip without Chromium"
+    installs_chromium = step_index(
+        job,
+        lambda step: re.search(r"apt-get install\b[^\n]*\bchromium\b", step.get("run", "")),
+        "installs Debian's chromium",
+    )
+    assert installs_chromium < test_step, "Chromium is installed after the tests"
+
+
+def test_the_workflow_deploys_what_make_html_writes_from_main_after_the_tests(workflow):
+    jobs = workflow["jobs"]
+    commands = readme_commands()
+    testers = jobs_with(jobs, runs(commands.test))
+    deployers = jobs_with(jobs, uses("actions/deploy-pages"))
+    assert testers and len(deployers) == 1, f"tests: {testers}, deployments: {deployers}"
+    deploy = deployers[0]
+    job = jobs[deploy]
+
+    assert testers[0] in upstream(jobs, deploy), f"{deploy} does not wait for {testers[0]}"
+    condition = job.get("if")
+    assert runs_when(condition, "push", "refs/heads/main"), f"{deploy} skips main: {condition}"
+    for event, ref in [
+        ("push", "refs/heads/feature"),
+        ("pull_request", "refs/pull/1/merge"),
+        ("pull_request", "refs/heads/main"),
+    ]:
+        assert not runs_when(condition, event, ref), f"{deploy} runs for a {event} to {ref}"
+
+    permissions = job.get("permissions", workflow.get("permissions", {}))
+    for scope in ("pages", "id-token"):
+        assert permissions.get(scope) == "write", f"{deploy} needs {scope}: write"
+    environment = job.get("environment")
+    if isinstance(environment, dict):
+        environment = environment.get("name")
+    assert environment == "github-pages", f"{deploy} deploys to environment {environment!r}"
+    assert job.get("concurrency") or workflow.get("concurrency"), "deployments may overlap"
+    configure = step_index(job, uses("actions/configure-pages"), "configures Pages")
+    assert configure < step_index(job, uses("actions/deploy-pages"), "deploys")
+
+    # The README's build command builds the site and its folder is uploaded, in the
+    # deploying job or in one it waits for.
+    upload = uses("actions/upload-pages-artifact")
+    builders = jobs_with(jobs, upload, {deploy} | upstream(jobs, deploy))
+    assert len(builders) == 1, f"expected one upload of the site for {deploy}: {builders}"
+    builder = jobs[builders[0]]
+    build_step = step_index(builder, runs(commands.build), f"runs {commands.build!r}")
+    upload_step = step_index(builder, upload, "uploads the site")
+    assert build_step < upload_step, "the site is uploaded before it is built"
+    uploaded = steps(builder)[upload_step].get("with", {}).get("path", "_site/")
+    built = make_html_output()
+    assert Path(os.path.normpath(uploaded)) == built, f"uploads {uploaded}; the site is in {built}"
+
+
+# -- Read the Docs: the file -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rtd_config():
+    return read_yaml(RTD_CONFIG)
+
+
+def test_read_the_docs_installs_what_make_html_installs_with_its_own_step(rtd_config):
+    build = rtd_config["build"]
+    assert "commands" not in build, (
+        "build.commands replaces Read the Docs' whole build, its install step included; "
+        "override build.jobs.build.html instead"
+    )
+    jobs = build.get("jobs", {})
+    assert "install" not in jobs and "create_environment" not in jobs, jobs
+    # With a sphinx key Read the Docs creates its virtualenv and runs python.install.
+    configuration = Path(rtd_config["sphinx"]["configuration"])
+    assert (ROOT / configuration).is_file() and configuration.parent == Path(".")  # -c .
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    rule = re.search(r"^\$\(VENV\)/\.docs-installed:.*?(?=^\S)", makefile, re.M | re.S)
+    assert rule, "the Makefile's .docs-installed rule is gone"
+    make_installs = re.findall(r"pip install .*?-r (\S+)", rule.group(0))
+    rtd_installs = [entry.get("requirements") for entry in rtd_config["python"]["install"]]
+    assert rtd_installs == make_installs, f"Read the Docs: {rtd_installs}, make: {make_installs}"
+
+
+def test_read_the_docs_commands_survive_its_quoting(rtd_config):
+    # Read the Docs runs each command as /bin/sh -c '<command>': a single quote ends it.
+    html = rtd_config["build"]["jobs"]["build"]["html"]
+    assert html, "build.jobs.build.html is empty: Read the Docs would publish nothing"
+    for job, commands in declared_jobs(rtd_config):
+        for command in commands:
+            assert "'" not in command, f"{job}: {command}"
+
+
+# -- Read the Docs: the build, run as Read the Docs runs it ------------------------------
+
+# Read the Docs' jobs in the order it runs them (docs: build-customization, "Extend or
+# override the build process"). Those before pre_build may use the network.
+RTD_JOBS = [
+    "post_checkout",
+    "pre_system_dependencies",
+    "post_system_dependencies",
+    "pre_create_environment",
+    "create_environment",
+    "post_create_environment",
+    "pre_install",
+    "install",
+    "post_install",
+    "pre_build",
+    "build.html",
+    "post_build",
+]
+OFFLINE_FROM = RTD_JOBS.index("pre_build")
+
+
+def declared_jobs(config):
+    """(job, commands) for every job the file declares, in Read the Docs' order."""
+    jobs = config["build"].get("jobs", {})
+    found = []
+    for job in RTD_JOBS:
+        value = jobs
+        for key in job.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None:
+            found.append((job, list(value)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def offline_prefix():
+    """How to run a command with no network but loopback: ``unshare -n`` (as root), or
+    ``unshare -rn`` (a user namespace) where unprivileged namespaces are allowed."""
+    problems = []
+    for prefix in (["unshare", "--net"], ["unshare", "--map-root-user", "--net"]):
+        try:
+            probe = subprocess.run(
+                [*prefix, "sh", "-c", "ip link set lo up"], capture_output=True, text=True
+            )
+        except FileNotFoundError as error:
+            problems.append(str(error))
+            break
+        if probe.returncode == 0:
+            return prefix
+        problems.append(f"{shlex.join(prefix)}: {probe.stderr.strip()}")
+    reason = "cannot cut the network for the build (" + "; ".join(problems) + ")"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}, and in CI (CI=true) this test must run")
+    pytest.skip(reason)
+
+
+def build_like_read_the_docs(base, offline_prefix):
+    """Build the site in ``base`` from a copy of the project, exactly as .readthedocs.yaml
+    tells Read the Docs to; return where it went and what it printed.
+
+    Read the Docs' defaults are reproduced where the file keeps them: a virtualenv
+    (``python -m venv`` here, ``virtualenv`` there) and ``pip install -r`` for each
+    requirements file in python.install. Read the Docs also upgrades pip and installs
+    the latest Sphinx first; that is left out, so requirements.txt alone must be enough.
+    pip may use its cache. Every other job is the file's own commands, each run as Read
+    the Docs runs it (``/bin/sh -c``, from the checkout, with its variables and the
+    virtualenv first on PATH), from pre_build on with no network, an empty HOME and an
+    empty dataset cache.
+    """
+    config = read_yaml(RTD_CONFIG)
+    assert "commands" not in config["build"], "build.commands: see the test above"
+    checkout = copy_project(base / "checkout")
+    shutil.copy2(RTD_CONFIG, checkout / RTD_CONFIG.name)
+    venv = base / "envs" / "latest"
+    output = f"{checkout / '_readthedocs'}/"  # as Read the Docs sets it, with the slash
+    cache, home = base / "xdg-cache", base / "home"
+    cache.mkdir()
+    home.mkdir()
+
+    # The system's PATH without any virtualenv: the tester's .venv must not leak in.
+    system_path = [
+        entry
+        for entry in os.environ["PATH"].split(os.pathsep)
+        if not (Path(entry).parent / "pyvenv.cfg").exists()
+    ]
+    rtd_env = {
+        "PATH": os.pathsep.join([str(venv / "bin"), *system_path]),
+        "READTHEDOCS": "True",
+        "READTHEDOCS_PROJECT": "quantizing-images",
+        "READTHEDOCS_VERSION": "latest",
+        "READTHEDOCS_VERSION_NAME": "latest",
+        "READTHEDOCS_VERSION_TYPE": "branch",
+        "READTHEDOCS_LANGUAGE": "en",
+        "READTHEDOCS_REPOSITORY_PATH": str(checkout),
+        "READTHEDOCS_OUTPUT": output,
+        "READTHEDOCS_VIRTUALENV_PATH": str(venv),
+        "NO_COLOR": "1",
+    }
+    # Installing reaches the package index the way pip is set up here, and pip's cache.
+    pip_settings = {
+        k: v for k, v in os.environ.items() if k.startswith("PIP_") or k.lower().endswith("_proxy")
+    }
+    online_env = dict(pip_settings, HOME=os.environ.get("HOME", str(home)), **rtd_env)
+    offline_env = dict(rtd_env, HOME=str(home), XDG_CACHE_HOME=str(cache))
+
+    jobs = dict(declared_jobs(config))
+    # Without a sphinx or mkdocs key Read the Docs creates and installs nothing by itself.
+    if "sphinx" in config or "mkdocs" in config:
+        python = shlex.quote(str(venv / "bin" / "python"))
+        create = f"{shlex.quote(sys.executable)} -m venv {shlex.quote(str(venv))}"
+        jobs.setdefault("create_environment", [create])
+        installs = config.get("python", {}).get("install", [])
+        for entry in installs:
+            assert "requirements" in entry, f"this test installs requirements files only: {entry}"
+        pip_install = f"{python} -m pip install --exists-action=w -r"
+        requirements = [shlex.quote(entry["requirements"]) for entry in installs]
+        jobs.setdefault("install", [f"{pip_install} {path}" for path in requirements])
+    assert "build.html" in jobs, (
+        "Read the Docs would run its own sphinx-build, not the Makefile's: "
+        "declare build.jobs.build.html"
+    )
+
+    log, seconds = [], {}
+    for index, job in enumerate(RTD_JOBS):
+        offline = index >= OFFLINE_FROM
+        started = time.perf_counter()
+        for command in jobs.get(job, []):
+            argv = ["/bin/sh", "-c", command]
+            if offline:
+                argv = [*offline_prefix, "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *argv]
+            result = subprocess.run(
+                argv,
+                cwd=checkout,
+                env=offline_env if offline else online_env,
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
+            log.append(f"$ {command}\n{result.stdout}{result.stderr}")
+            assert result.returncode == 0, (
+                f"{job} failed: {command}\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
+            )
+        if job in jobs:
+            seconds[job] = round(time.perf_counter() - started, 1)
+    print(f"Read the Docs build, seconds per job: {seconds}")
+    return {
+        "checkout": checkout,
+        "html": Path(output) / "html",
+        "output": Path(output),
+        "cache": cache,
+        "log": "\n".join(log),
+    }
+
+
+def figures_and_output(page_path):
+    """The printed output blocks and the figure files of a gallery page."""
+    page = BeautifulSoup(page_path.read_text(encoding="utf-8"), "html.parser")
+    printed = [pre.get_text() for pre in page.select("div.sphx-glr-script-out pre")]
+    images = [img["src"] for img in page.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")]
+    return printed, images
+
+
+def sphinx_words(words, builddir):
+    """A sphinx-build command without its interpreter, paths in ``builddir`` relative."""
+    builddir = os.path.normpath(builddir)
+    return [
+        "BUILDDIR/" + os.path.relpath(os.path.normpath(word), builddir)
+        if os.path.normpath(word).startswith(builddir)
+        else word
+        for word in words[1:]
+    ]
+
+
+def site_files(html):
+    """What a reader can reach of a built site: its pages, figures and downloads."""
+    files = {p.relative_to(html) for p in html.rglob("*") if p.is_file()}
+    return {f for f in files if f.suffix == ".html" or f.parts[0] in ("_images", "_downloads")}
+
+
+def test_read_the_docs_builds_the_site_offline(tmp_path, offline_prefix, site):
+    # One test, so that pytest-xdist never splits it over processes that would each build.
+    # The virtualenv (half a gigabyte) is left to pytest's rotation of its temporary
+    # folders: removing it here took longer than the build on a busy machine.
+    build = build_like_read_the_docs(tmp_path, offline_prefix)
+
+    # Read the Docs fails a build that leaves _build/html in the checkout.
+    assert not (build["checkout"] / "_build" / "html").exists()
+    assert (build["html"] / "index.html").is_file(), f"no index.html in {build['html']}"
+
+    # The raccoon came from data/ into the empty cache; nothing was downloaded.
+    provisioned = build["cache"] / "scipy-data" / "face.dat"
+    shipped = build["checkout"] / "data" / "face.dat"
+    assert f"{provisioned} installed from {shipped}" in build["log"], build["log"][-3000:]
+    ran = re.search(r"executed (\d+) out of (\d+) file", build["log"])
+    assert ran and int(ran.group(1)) == int(ran.group(2)) == len(EXAMPLES), build["log"][-3000:]
+
+    # Every example page, with what it printed and its figures.
+    for example in EXAMPLES:
+        page = build["html"] / "auto_examples" / example.with_suffix(".html")
+        assert page.is_file(), f"{example}: no page"
+        printed, images = figures_and_output(page)
+        assert any(text.strip() for text in printed), f"{example}: no printed output"
+        assert images, f"{example}: no figure"
+        for src in images:
+            image = (page.parent / src).resolve()
+            assert image.is_file() and image.stat().st_size > 0, f"{example}: {src} is missing"
+        if example.stem == WALKTHROUGH:
+            check_walkthrough_output("\n".join(printed))
+
+    # The sphinx-build call of make html, with the same options; only the folder differs.
+    logged = [line for line in build["log"].splitlines() if " -m sphinx " in line]
+    assert len(logged) == 1, logged
+    made_by_make = sphinx_words(make_html_command(), make_html_output().parent)
+    assert sphinx_words(shlex.split(logged[0]), build["output"]) == made_by_make
+
+    # And the same site as make html: pages, figures, downloads, blocks of printed output
+    # (their text differs where an example prints a time it measured).
+    made, published = site_files(site["html"]), site_files(build["html"])
+    assert made == published, {"only make html": made - published, "only here": published - made}
+    for example in EXAMPLES:
+        relative = Path("auto_examples") / example.with_suffix(".html")
+        made_printed, made_images = figures_and_output(site["html"] / relative)
+        printed, images = figures_and_output(build["html"] / relative)
+        assert images == made_images, example
+        assert len(printed) == len(made_printed), example
