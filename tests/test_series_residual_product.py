@@ -322,17 +322,38 @@ def test_hand_written_kmeans_is_as_good_as_scikit_learns(page):
         assert abs(page["results"]["VQ", k, 1]["psnr"] - reference) < 0.3, (k, reference)
 
 
-def test_codebooks_do_not_depend_on_the_number_of_threads(page):
+def test_fitting_again_gives_the_same_codebooks(page):
     from threadpoolctl import threadpool_limits
 
     sample = page["sample"]
     fitted = []
-    for threads in (1, 2):
+    for threads in (1, 2):  # whatever the caller's thread setting
         with threadpool_limits(threads):
             fitted.append(page["fit_residual"](sample, 256, 2))
-    for one, two in zip(*fitted):
+    for one, two, on_the_page in zip(*fitted, page["residual_codebooks"][256]):
         assert np.array_equal(one, two)
-    assert np.array_equal(fitted[0][0], page["residual_codebooks"][256][0])
+        assert np.array_equal(one, on_the_page)
+
+
+def test_encoder_is_exact_for_large_values_and_exact_ties(page):
+    """Codewords that are permutations of one another are equally far from any constant
+    vector: every such tie must go to the first, however large the values."""
+    encode = page["encode"]
+    rng = np.random.default_rng(7)
+    base = rng.integers(-255, 256, size=16)
+    permuted = np.array([rng.permutation(base) for _ in range(40)])
+    constant = np.outer(rng.integers(-300, 301, size=200), np.ones(16, dtype=int))
+    expected, distances = brute_force_codes(constant, permuted)
+    assert np.all(distances == distances[:, :1])  # all 40 codewords tie, for every vector
+    assert np.array_equal(encode(constant, permuted), np.zeros(200, dtype=int))
+    # Near ties: the same codewords with one coordinate up by 1 and another down by 1.
+    nudged = permuted.copy()
+    nudged[:, 0] += 1
+    nudged[:, 1] -= 1
+    codebook = np.clip(np.vstack([permuted, nudged]), -255, 255)
+    vectors = np.vstack([constant, rng.integers(-300, 301, size=(300, 16))])
+    expected, _ = brute_force_codes(vectors, codebook)
+    assert np.array_equal(encode(vectors, codebook), expected)
 
 
 def test_printed_table_matches_the_results(run_script, page):
