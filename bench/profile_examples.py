@@ -1,11 +1,18 @@
-"""Where each example's time goes: imports, computation, drawing figures, PNG encoding.
+"""Where each example's time goes: imports, computation, drawing figures, encoding them.
 
 Run with ``make profile`` (or ``python bench/profile_examples.py [example ...]``). Each
 example runs in a fresh interpreter, as in a build worker: first the modules it imports,
 then its code (Agg backend, output discarded), then each figure it left open is drawn and
-encoded to PNG with the build's own settings (``sphinxext/png_scraper.py``), timed apart. The
-table says which part to attack first; the sum is close to the example's time in the
-build, where the imports are paid once per worker process rather than once per example.
+encoded with the build's own format and settings (its figure scraper in ``sphinxext/``),
+timed apart. The table says which part to attack first; the sum is close to the example's
+time in the build, where the imports are paid once per worker process rather than once
+per example.
+
+``python bench/profile_examples.py --save-figures DIR script.py`` is the benchmark's
+"script that saves its figures": it runs ``script.py`` as a plain script under Agg, then
+saves every figure left open to ``DIR`` with ``Figure.savefig`` at the figure's own dpi, as
+sphinx-gallery's matplotlib scraper does by default. ``bench/bench.py`` times it for the
+walkthrough and for the seed example's code alike.
 """
 
 import argparse
@@ -21,13 +28,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "sphinxext"))
 
 
+def figure_options():
+    """The format and Pillow options the build's figure scraper saves figures with."""
+    try:
+        from figure_scraper import FIGURE_OPTIONS
+    except ImportError:  # the scraper's module before it moved to WebP
+        from png_scraper import PNG_OPTIONS
+
+        return {"format": "png", **PNG_OPTIONS}
+    return FIGURE_OPTIONS
+
+
 def profile_one(path):
-    """Run one example in this process; return its timings (seconds) and PNG bytes."""
+    """Run one example in this process; return its timings (seconds) and encoded bytes."""
     import importlib
     import runpy
 
     from peak_memory import _imported_modules
-    from png_scraper import PNG_OPTIONS
 
     start = time.perf_counter()
     import matplotlib
@@ -46,7 +63,8 @@ def profile_one(path):
     computed = time.perf_counter()
 
     drawing = encoding = 0.0
-    png_bytes = 0
+    encoded_bytes = 0
+    options = figure_options()
     figures = plt.get_fignums()
     for number in figures:
         figure = plt.figure(number)
@@ -55,19 +73,46 @@ def profile_one(path):
         t1 = time.perf_counter()
         buffer = io.BytesIO()
         Image.fromarray(np.asarray(figure.canvas.buffer_rgba())).save(
-            buffer, format="png", **PNG_OPTIONS["pil_kwargs"]
+            buffer, format=options["format"], **options.get("pil_kwargs", {})
         )
         encoding += time.perf_counter() - t1
         drawing += t1 - t0
-        png_bytes += buffer.tell()
+        encoded_bytes += buffer.tell()
     return {
         "imports": imported - start,
         "computation": computed - imported,
         "drawing": drawing,
         "encoding": encoding,
         "figures": len(figures),
-        "png_bytes": png_bytes,
+        "encoded_bytes": encoded_bytes,
     }
+
+
+def run_saving_figures(script, folder):
+    """Run ``script`` as ``__main__`` under Agg, then save each open figure as a PNG.
+
+    Returns the paths written. The figures are saved the way sphinx-gallery's matplotlib
+    scraper saves them with its default settings: ``savefig`` to a ``.png`` path, at
+    :rc:`savefig.dpi` (the figure's own dpi unless a style changes it).
+    """
+    import runpy
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    script = Path(script)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    runpy.run_path(str(script), run_name="__main__")
+    written = []
+    for number in plt.get_fignums():
+        path = folder / f"{script.stem}_{number:02d}.png"
+        plt.figure(number).savefig(path)
+        written.append(path)
+    plt.close("all")
+    return written
 
 
 def profile(example, python):
@@ -94,7 +139,19 @@ def main():
     parser.add_argument("examples", nargs="*", type=Path, help="default: every example")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--save-figures",
+        type=Path,
+        metavar="DIR",
+        help="run one example as a script and save its figures to DIR (no profile)",
+    )
     args = parser.parse_args()
+    if args.save_figures:
+        if len(args.examples) != 1:
+            parser.error("--save-figures runs exactly one script")
+        written = run_saving_figures(args.examples[0], args.save_figures)
+        print(f"{len(written)} figure(s) saved to {args.save_figures}", file=sys.stderr)
+        return
     if args.one:
         print(json.dumps(profile_one(args.one)))
         return
@@ -102,7 +159,7 @@ def main():
     examples = [p.resolve() for p in args.examples] or sorted((ROOT / "examples").rglob("*.py"))
     columns = ["start-up", "imports", "computation", "drawing", "encoding", "total"]
     lines = [
-        "| example | " + " | ".join(columns) + " | figures | PNG |",
+        "| example | " + " | ".join(columns) + " | figures | encoded |",
         "| --- | " + " | ".join("---:" for _ in columns) + " | ---: | ---: |",
     ]
     sums = dict.fromkeys(columns, 0.0)
@@ -112,7 +169,7 @@ def main():
             sums[key] += timings[key]
         cells = " | ".join(f"{timings[key]:.2f} s" for key in columns)
         name = example.relative_to(ROOT / "examples").as_posix()
-        kb = timings["png_bytes"] / 1e3
+        kb = timings["encoded_bytes"] / 1e3
         lines.append(f"| {name} | {cells} | {timings['figures']} | {kb:.0f} kB |")
     if len(examples) > 1:
         lines.append("| all | " + " | ".join(f"{sums[key]:.2f} s" for key in columns) + " | | |")
