@@ -3,8 +3,18 @@
 The site is built the way a maintainer builds it, with ``make html``, but in a temporary
 copy of the project and with an empty, temporary dataset cache (``XDG_CACHE_HOME``), so
 the tests neither touch the checkout's own build nor depend on the tester's cache.
+
+``make test`` runs the tests in several processes (pytest-xdist, one per core). What is
+costly is still done once for the whole run, not once per process: the site is built by
+the first process that needs it, under a file lock, in a folder all of them share, and
+the others read it there; so are the examples' runs as plain scripts. Tests that share
+a module-scoped fixture built from an example's run, or from builds, stay in one process
+(``xdist_group``, with ``--dist loadgroup``), so that the work is not repeated.
 """
 
+import contextlib
+import fcntl
+import json
 import os
 import re
 import subprocess
@@ -15,6 +25,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "sphinxext"))
+
+# Under pytest-xdist, each worker process, and what it starts (examples, notebooks,
+# builds), gets its share of the cores for OpenMP and BLAS, as the build's pool gives its
+# workers (sphinxext/gallery_pool.py): k-means on two threads, with both cores busy, spends
+# its time waiting (on a loaded machine, plot_5 as a script took 63 s of wall time, where
+# one thread needs under 5 s of CPU). Set before any test imports NumPy or scikit-learn,
+# and left alone if already set.
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    _threads = max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))
+    for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_variable, str(_threads))
 
 from project_copy import copy_project  # noqa: E402
 
@@ -89,26 +110,122 @@ def screenshots(site):
 SCREENSHOT_FOLDERS = []
 
 
+def pytest_sessionfinish(session):
+    # An xdist worker hands its folders to the main process, which prints the summary.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["screenshot_folders"] = [str(folder) for folder in SCREENSHOT_FOLDERS]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for folder in getattr(node, "workeroutput", {}).get("screenshot_folders", []):
+        if Path(folder) not in SCREENSHOT_FOLDERS:
+            SCREENSHOT_FOLDERS.append(Path(folder))
+
+
 def pytest_terminal_summary(terminalreporter):
     for folder in SCREENSHOT_FOLDERS:
         count = len(list(folder.glob("*.png")))
         terminalreporter.write_line(f"Screenshots of {count} pages: {folder}")
 
 
+def module_fixtures(item):
+    """The names of the module-scoped fixtures ``item`` uses (directly or not).
+
+    Read from pytest's private ``_fixtureinfo``; tests/test_parallel_tests.py guards it.
+    Without it the list is empty: the tests still run and pass, only less evenly shared.
+    """
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = getattr(info, "name2fixturedefs", {})
+    return sorted(
+        name
+        for name, defs in definitions.items()
+        if defs and getattr(defs[-1], "scope", None) == "module"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist, keep the tests sharing a module's fixture in one process.
+
+    A module-scoped fixture (an example's run and what is computed from it, a series of
+    builds) is made once per process that runs one of its tests: the tests that use it
+    stay together (``xdist_group``, run with ``--dist loadgroup``); the others are shared
+    out one by one.
+    """
+    if not config.pluginmanager.hasplugin("xdist"):  # e.g. -p no:xdist: no such mark
+        return
+    for item in items:
+        if module_fixtures(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def shared_root(tmp_path_factory):
+    """A folder of this test run that every pytest-xdist worker process sees.
+
+    Without xdist it is the session's own temporary folder; under xdist, each worker's
+    temporary folder lies in the run's folder, which is the one shared.
+    """
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def locked(path):
+    """Hold an exclusive lock on the file ``path`` (created if needed).
+
+    ``fcntl.flock`` is POSIX: ``make test`` already needs a POSIX system (make, the shell,
+    ``.venv/bin/python``), and the ``filelock`` package is not among the requirements.
+    The lock is released when its process ends, even if that process crashed.
+    """
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def once_per_run(tmp_path_factory, name, produce):
+    """``produce(folder)`` run once per test run, however many processes ask for it.
+
+    The first process to ask runs it in ``<shared root>/<name>`` and saves what it returns
+    (JSON); the others wait for it, then read the saved result. A failure is saved too,
+    so that every process reports it instead of trying again.
+    """
+    root = shared_root(tmp_path_factory)
+    folder, saved = root / name, root / f"{name}.json"
+    with locked(root / f"{name}.lock"):
+        if not saved.is_file():
+            folder.mkdir()
+            saved.write_text(json.dumps(produce(folder)))
+    return json.loads(saved.read_text())
+
+
 @pytest.fixture(scope="session")
 def dataset_cache(tmp_path_factory):
-    """An empty cache folder that stands for the reader's ``~/.cache``."""
-    return tmp_path_factory.mktemp("xdg-cache")
+    """An empty cache folder that stands for the reader's ``~/.cache`` (one per run)."""
+    return Path(once_per_run(tmp_path_factory, "xdg-cache", str))
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, dataset_cache):
     """The whole site, built once with ``make html`` from a fresh copy of the project."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    builddir = project / "_build"
-    result = make(project, "html", env_with_cache(dataset_cache), builddir)
-    assert result.returncode == 0, f"make html failed:\n{result.stdout}\n{result.stderr}"
-    return {"project": project, "html": builddir / "html", "log": result.stdout + result.stderr}
+
+    def build(folder):
+        project = copy_project(folder / "project")
+        builddir = project / "_build"
+        result = make(project, "html", env_with_cache(dataset_cache), builddir)
+        return {
+            "project": str(project),
+            "html": str(builddir / "html"),
+            "returncode": result.returncode,
+            "log": result.stdout + result.stderr,
+        }
+
+    built = once_per_run(tmp_path_factory, "site", build)
+    assert built["returncode"] == 0, f"make html failed:\n{built['log']}"
+    return {"project": Path(built["project"]), "html": Path(built["html"]), "log": built["log"]}
 
 
 @pytest.fixture(scope="session")
@@ -126,24 +243,27 @@ def run_script(reader_env, tmp_path_factory):
     """Run an example as a reader runs the downloaded file: ``python plot_....py``.
 
     Returns the finished process (its stdout and stderr); each example runs once per
-    session, in a folder of its own, with the reader's dataset cache and Agg.
+    test run, in a folder of its own, with the reader's dataset cache and Agg.
     """
-    results = {}
 
     def run(relative_path):
         relative_path = Path(relative_path).as_posix()
-        if relative_path not in results:
+
+        def execute(folder):
             result = subprocess.run(
                 [sys.executable, str(ROOT / "examples" / relative_path)],
-                cwd=tmp_path_factory.mktemp("script"),
+                cwd=folder,
                 env=reader_env,
                 capture_output=True,
                 text=True,
                 timeout=300,
             )
-            assert result.returncode == 0, f"{relative_path} failed:\n{result.stderr}"
-            results[relative_path] = result
-        return results[relative_path]
+            return [result.args, result.returncode, result.stdout, result.stderr]
+
+        name = "script-" + re.sub(r"\W", "_", relative_path)
+        result = subprocess.CompletedProcess(*once_per_run(tmp_path_factory, name, execute))
+        assert result.returncode == 0, f"{relative_path} failed:\n{result.stderr}"
+        return result
 
     return run
 
