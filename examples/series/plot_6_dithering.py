@@ -28,8 +28,9 @@ distance blurs them for the eye.
 # per pixel (bpp). Dithering makes the greys *between* two levels by mixing them, so
 # the levels must surround every grey of the image. We therefore spread them evenly from
 # black to white, level :math:`i` at :math:`i \times 255 / (L - 1)` rounded to an
-# integer, instead of fitting them to the image as the earlier pages did (a level fitted
-# above the darkest pixels leaves them nothing darker to mix with).
+# integer, instead of fitting them to the image as the earlier pages did, for instance
+# :ref:`sphx_glr_auto_examples_series_plot_3_rate_distortion.py` (a level fitted above
+# the darkest pixels leaves them nothing darker to mix with).
 #
 # Without dithering, every pixel takes its nearest level. With evenly spaced levels the
 # index of that level is a formula: measure the grey level :math:`x` in steps of
@@ -554,8 +555,9 @@ for bits in bit_depths:
 # %%
 # What dithering costs
 # --------------------
-# Grain is detail, and detail costs bytes. Saved as palette PNG files, with 1, 2 or 4
-# bits per index (PNG has no 3-bit depth; Pillow picks the smallest that fits), the
+# Grain is detail, and detail costs bytes. Saved as palette PNG files, as on
+# :ref:`sphx_glr_auto_examples_series_plot_2_saving_memory.py`, with 1, 2 or 4 bits
+# per index (PNG has no 3-bit depth; Pillow picks the smallest that fits), the
 # dithered images are larger, and Floyd–Steinberg's irregular grain more so than
 # Bayer's repeating tile:
 import io
