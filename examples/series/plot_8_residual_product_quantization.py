@@ -5,8 +5,9 @@ Beyond one codebook: residual and product quantization
 
 The page on :ref:`block vector quantization
 <sphx_glr_auto_examples_series_plot_5_block_vector_quantization.py>` ended at a wall. To
-spend R bits on each pixel of a 4×4 block, one codebook needs :math:`2^{16R}` codewords:
-256 at half a bit per pixel, 65536 at one bit, more than the image has blocks.
+spend R bits on each pixel of a 4×4 block, one codebook needs a codeword for every code
+of 16R bits: 256 codewords at half a bit per pixel, 65536 at one bit, more than the
+image has blocks.
 
 This page gets past the wall with several small codebooks instead of one huge one.
 *Residual* vector quantization encodes a block in stages, each stage a small codebook
@@ -709,7 +710,7 @@ assert all(ratio < 1.5 for title, ratio in half_steps.items() if not title.start
 # %%
 # In the original the two kinds of step are about equal, and plain and residual
 # quantization keep them within a factor of 1.5 of each other. Product quantization
-# multiplies the ratio by more than 5 at 0.5 bpp, and it still stands out at 1 bpp.
+# raises the ratio above 5 at 0.5 bpp, and it still stands out at 1 bpp.
 #
 # Where these are used today
 # --------------------------
@@ -718,11 +719,13 @@ assert all(ratio < 1.5 for title, ratio in half_steps.items() if not title.start
 # search", IEEE Transactions on Pattern Analysis and Machine Intelligence, 2011). The
 # vectors there are image descriptors (SIFT and GIST) rather than pixels, and the aim is
 # to hold very many of them in memory, each as a short code, and to find those nearest
-# to a query with tables of distances, as above, without decoding; the paper's largest
-# test searches two billion vectors. The FAISS library for similarity search, developed
-# at Meta AI Research, implements product quantizers, and residual quantizers too,
-# whose encoder keeps a beam of candidate codes at each stage rather than the greedy
-# choice made here.
+# to a query with tables of distances, as above, without decoding. For the largest
+# collections they join the two ideas of this page: a first, coarse quantizer sorts the
+# vectors into lists, and what it gets wrong, each vector's residual, is product
+# quantized; the paper searches two billion vectors this way. The FAISS library for
+# similarity search, developed at Meta AI Research, implements product quantizers, and
+# residual quantizers too, whose encoder keeps a beam of candidate codes at each stage
+# rather than the greedy choice made here.
 #
 # **Residual vector quantization** is the quantizer of neural audio codecs, among them
 # SoundStream (Neil Zeghidour and colleagues at Google, "SoundStream: An End-to-End
