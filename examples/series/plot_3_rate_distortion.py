@@ -510,7 +510,8 @@ print(
 )
 
 fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
-ax.bar(grey_levels, counts, width=1.0, color="lightgrey", label="pixels per grey level")
+# One bar per grey level, drawn as a single filled outline (quicker than 256 rectangles).
+ax.stairs(counts, np.arange(257) - 0.5, fill=True, color="lightgrey", label="pixels per grey level")
 ax.vlines(
     kmeans_5_bits[1:-1],
     0,
