@@ -140,7 +140,7 @@ def test_psnr_is_scikit_images_and_exact(page):
 
 def test_ssim_is_scikit_images_on_the_close_up_square(page):
     rows, columns = page["ssim_window"]
-    assert (rows.stop - rows.start, columns.stop - columns.start) == (256, 256)
+    assert (rows.stop - rows.start, columns.stop - columns.start) == (96, 128)
     original = page["original"]
     for key, result in page["results"].items():
         expected = structural_similarity(
@@ -152,7 +152,7 @@ def test_ssim_is_scikit_images_on_the_close_up_square(page):
 def test_every_image_uses_at_most_its_number_of_colours(page):
     for (n, name, dither), result in page["results"].items():
         image = result["image"]
-        assert image.mode == "P" and image.size == (1024, 768)
+        assert image.mode == "P" and image.size == (512, 384)
         assert len(image.getpalette()) <= 3 * n
         assert image.getcolors(maxcolors=n) is not None, (n, name, dither)
         assert len(np.unique(colour_codes(rgb(result)))) <= n
@@ -176,9 +176,9 @@ def test_pillow_filters_the_16_colour_files_only_so_palette_order_matters_there(
     def filter_types(data, n_colours):
         compressed = b"".join(payload for kind, payload in png_chunks(data) if kind == b"IDAT")
         raw = zlib.decompress(compressed)
-        row_bytes = 1024 * (4 if n_colours <= 16 else 8) // 8 + 1
-        assert len(raw) == 768 * row_bytes
-        return {raw[row * row_bytes] for row in range(768)}
+        row_bytes = 512 * (4 if n_colours <= 16 else 8) // 8 + 1
+        assert len(raw) == 384 * row_bytes
+        return {raw[row * row_bytes] for row in range(384)}
 
     assert filter_types(page["results"][16, "KMeans", False]["png"], 16) - {0}
     assert filter_types(page["results"][256, "KMeans", False]["png"], 256) == {0}
@@ -309,8 +309,8 @@ def test_mean_delta_e_is_over_all_pixels_and_zero_for_the_image_itself(page):
 def test_cielab_lowers_delta_e_and_rgb_keeps_the_psnr(page):
     for n in SIZES:
         rgb_result, lab_result = page["spaces"][n, "RGB"], page["spaces"][n, "CIELAB"]
-        assert 0.06 < 1 - lab_result["delta_e"] / rgb_result["delta_e"] < 0.15
-        assert 2.2 < rgb_result["psnr"] - lab_result["psnr"] < 2.6
+        assert 0.05 < 1 - lab_result["delta_e"] / rgb_result["delta_e"] < 0.15
+        assert 2.3 < rgb_result["psnr"] - lab_result["psnr"] < 2.6
         # The RGB palette is the table's KMeans palette, and exact mapping beats Pillow's.
         table = page["results"][n, "KMeans", False]
         assert np.array_equal(rgb_result["palette"], palette_of(table["image"]))
@@ -334,27 +334,29 @@ def test_recommendation_follows_from_recomputed_scores(page):
         assert min(scores[n, name, False] for name in KMEANS) > max(
             scores[key] for key in results if key[0] == n and key[2]
         )
-        assert 0 <= scores[n, "KMeans", False] - scores[n, "MiniBatchKMeans", False] < 0.3
-        assert 0.5 < scores[n, "KMeans", False] - scores[n, "Median cut", False] < 3
+        assert abs(scores[n, "KMeans", False] - scores[n, "MiniBatchKMeans", False]) < 0.3
+        assert 0.55 < scores[n, "KMeans", False] - scores[n, "Median cut", False] < 2.85
         assert scores[n, "Median cut", False] > max(
             scores[n, "Maximum coverage", False], scores[n, "Fast octree", False]
         )
         assert scores[n, "KMeans", False] - scores[n, AGAIN, False] < 2
-        assert (scores[n, AGAIN, False] > scores[n, "Median cut", False]) == (n != 64)
         assert 1 < scores[n, AGAIN, False] - scores[n, "Fast octree", False] < 5.5
         for name in [*BUILT_IN, *KMEANS]:
             grows = len(results[n, name, True]["png"]) / len(results[n, name, False]["png"]) - 1
-            assert 0.06 < grows < 0.7
+            assert 0 < grows < 0.4
             lowers = scores[n, name, True] < scores[n, name, False]
             assert lowers == ((n, name) != (16, "Fast octree")), (n, name)
         assert len(results[n, "KMeans", False]["png"]) < len(results[n, "Median cut", False]["png"])
     assert scores[16, AGAIN, False] - scores[16, "Fast octree", False] > 5
+    # Fast octree mapped again against median cut: ahead, behind, level.
+    lead = {n: scores[n, AGAIN, False] - scores[n, "Median cut", False] for n in SIZES}
+    assert lead[16] > 1 and lead[64] < -0.5 and abs(lead[256]) < 0.1
 
 
 def test_ranking_on_the_close_up_holds_for_ssim_on_the_whole_image(page):
-    """SSIM is computed on a 256×256 square; its ranking holds on the whole image too."""
+    """SSIM is computed on a 96×128 close-up; its ranking holds on the whole image too."""
     original = page["original"]
-    for n in (16, 256):
+    for n in SIZES:
         whole = {
             name: structural_similarity(
                 original, rgb(page["results"][n, name, False]), channel_axis=-1, data_range=255
@@ -373,10 +375,48 @@ def test_timings_are_medians_of_up_to_five_runs(page):
     calls = []
     result, seconds, runs = timed(lambda: calls.append(1) or len(calls))
     assert (result, runs, len(calls)) == (5, 5, 5) and seconds >= 0
-    result, seconds, runs = timed(time.sleep, 0.03)
-    assert (result, runs) == (None, 1) and seconds >= 0.03
+    result, seconds, runs = timed(time.sleep, 0.015)
+    assert (result, runs) == (None, 1) and seconds >= 0.015
     for (n, name, dither), result in page["results"].items():
         assert 1 <= result["runs"] <= 5 and result["seconds"] > 0
         # A dithered row of Pillow's quantizers is the same palette build plus a mapping.
         if dither and name in page["pillow_methods"]:
             assert result["seconds"] > page["results"][n, name, False]["seconds"]
+
+
+def test_main_conclusions_hold_for_the_full_size_image(page):
+    """The page works on the raccoon at half size; redo its key comparisons at full size."""
+    from scipy.datasets import face
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    full = face()
+    assert np.array_equal(full[::2, ::2], page["original"])
+    image = Image.fromarray(full)
+    pixels = full.reshape(-1, 3)
+    sample = pixels[np.random.default_rng(0).choice(len(pixels), size=10_000, replace=False)]
+    for n in (16, 256):
+        scores = {}
+        for name, method in [
+            ("Median cut", Image.Quantize.MEDIANCUT),
+            ("Maximum coverage", Image.Quantize.MAXCOVERAGE),
+            ("Fast octree", Image.Quantize.FASTOCTREE),
+        ]:
+            own = image.quantize(n, method=method, dither=Image.Dither.NONE)
+            scores[name] = integer_psnr(np.asarray(own.convert("RGB")), full)
+            if name == "Fast octree":
+                again = image.quantize(palette=own, dither=Image.Dither.NONE)
+                scores[AGAIN] = integer_psnr(np.asarray(again.convert("RGB")), full)
+        with threadpool_limits(limits=1, user_api="openmp"):
+            centres = KMeans(n_clusters=n, n_init=1, random_state=0).fit(sample.astype(float))
+        holder = Image.new("P", (1, 1))
+        holder.putpalette(np.rint(centres.cluster_centers_).astype(np.uint8).tobytes())
+        for dither in (Image.Dither.NONE, Image.Dither.FLOYDSTEINBERG):
+            mapped = image.quantize(palette=holder, dither=dither)
+            scores["KMeans", dither] = integer_psnr(np.asarray(mapped.convert("RGB")), full)
+        kmeans = scores["KMeans", Image.Dither.NONE]
+        assert kmeans > max(scores[name] for name in [*BUILT_IN, AGAIN]), scores
+        assert 0.5 < kmeans - scores["Median cut"] < 3
+        assert scores["Median cut"] > max(scores["Maximum coverage"], scores["Fast octree"])
+        assert 1 < scores[AGAIN] - scores["Fast octree"] < 5.5
+        assert scores["KMeans", Image.Dither.FLOYDSTEINBERG] < kmeans

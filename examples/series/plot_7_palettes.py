@@ -27,12 +27,18 @@ perceptual colour space, CIELAB, instead of RGB.
 # RGB images), *maximum coverage* and *fast octree*. A fourth, *libimagequant*, is an
 # optional library that Pillow may or may not have been built with; ``PIL.features``
 # says which.
+#
+# The image is the colour raccoon at half size: every other row and every other
+# column, 384 × 512 pixels. Pillow's quantizers work on every pixel, with no sample to
+# fit them on, and at full size the 33 palette images of this page, with their PNG
+# files and scores, would not fit in the few seconds a page of this course may take.
+# The tests check that the page's main conclusions hold at full size too.
 import numpy as np
 import PIL
 from PIL import Image, features
 from scipy.datasets import face
 
-original = face()
+original = np.ascontiguousarray(face()[::2, ::2])
 image = Image.fromarray(original)
 pixels = original.reshape(-1, 3)
 n_pixels = len(pixels)
@@ -87,8 +93,8 @@ assert dithered.getpalette() == not_dithered.getpalette()
 # K-means palettes
 # ----------------
 # As on the page :ref:`sphx_glr_auto_examples_series_plot_4_colour_quantization.py`,
-# k-means runs on a random sample of 10 000 pixels, not on all
-# 786432, with ``n_init=1`` (a single start from scikit-learn's k-means++ centres) and
+# k-means runs on a random sample of 10 000 pixels, not on all 196608, with
+# ``n_init=1`` (a single start from scikit-learn's k-means++ centres) and
 # ``random_state=0``; the sample's seed is fixed too. We try two of scikit-learn's
 # estimators: :class:`~sklearn.cluster.KMeans`, and
 # :class:`~sklearn.cluster.MiniBatchKMeans`, which updates the centres from batches of
@@ -158,14 +164,14 @@ quantizers["MiniBatchKMeans"] = kmeans_quantizer(MiniBatchKMeans)
 #   (:func:`skimage.metrics.structural_similarity`, each channel scored on its own and
 #   the three averaged), which compares local means, contrasts and correlations in 7×7
 #   windows and is 1 for a perfect copy. It is the slowest of these measures, so, for
-#   the page to run in a few seconds, we compute it on the 256×256 square around the
+#   the page to run in a few seconds, we compute it on the 96×128 close-up around the
 #   raccoon's eye and nose that the first figure shows; the tests check that the
 #   rankings drawn from it hold on the whole image;
 # * **time**: the seconds to build the palette and map the image, from the RGB image to
 #   the palette image. For k-means that includes the fit; Pillow's own quantizers always
 #   map the image while they build the palette, so their dithered rows pay for a second
-#   mapping. An operation that takes longer than 20 ms is timed once; quicker ones run
-#   again, up to 5 times or 20 ms in all, and we keep the median. Pillow's quantizers
+#   mapping. An operation that takes longer than 10 ms is timed once; quicker ones run
+#   again, up to 5 times or 10 ms in all, and we keep the median. Pillow's quantizers
 #   run on one core, so we limit scikit-learn's k-means to one thread as well, with
 #   threadpoolctl (which scikit-learn installs), and the times compare like with like.
 #   Timings vary from run to run and machine to machine: only conclusions with wide
@@ -183,7 +189,7 @@ import time
 
 from skimage.metrics import structural_similarity
 
-ssim_window = (slice(256, 512), slice(448, 704))
+ssim_window = (slice(144, 240), slice(224, 352))
 
 
 def psnr(quantized):
@@ -193,7 +199,7 @@ def psnr(quantized):
     return 10 * np.log10(255**2 * error.size / squared)
 
 
-def timed(function, *args, budget=0.02, max_runs=5):
+def timed(function, *args, budget=0.01, max_runs=5):
     """Call ``function(*args)``; return its result, its median time in s, and the runs.
 
     A call slower than ``budget`` seconds runs once; quicker ones run again, up to
@@ -297,10 +303,10 @@ for (n_colours, name, dither), result in results.items():
 # %%
 # The close-ups
 # -------------
-# At 16 colours the quantizers differ most. Here is the 256×256 square on which SSIM is
+# At 16 colours the quantizers differ most. Here is the 96×128 close-up on which SSIM is
 # computed, for the original, four quantizers without dithering, and three with
 # Floyd–Steinberg dithering, each titled with its PSNR over the whole image and its
-# SSIM on this square.
+# SSIM on this close-up.
 import matplotlib.pyplot as plt
 
 rows, columns = ssim_window
@@ -315,7 +321,7 @@ shown = [
     ("Fast octree", True),
     ("KMeans", True),
 ]
-fig, axes = plt.subplots(3, 3, figsize=(9, 10), layout="constrained", sharex=True, sharey=True)
+fig, axes = plt.subplots(3, 3, figsize=(9, 8), layout="constrained", sharex=True, sharey=True)
 for ax, (name, dither) in zip(axes.ravel(), shown):
     if dither is None:
         close_up, title = original[ssim_window], "Original (24 bits per pixel)\n"
@@ -337,12 +343,15 @@ for ax in axes[-1]:
     ax.set_xlabel("Column (pixels)")
 for ax in axes[:, 0]:
     ax.set_ylabel("Row (pixels)")
-fig.suptitle("The close-up square at 16 colours")
+fig.suptitle("The close-up at 16 colours")
 octree_gain_16 = (
     results[16, "Fast octree, mapped again", False]["psnr"]
     - results[16, "Fast octree", False]["psnr"]
 )
 assert octree_gain_16 > 5
+# "At 16 colours the quantizers differ most": the spread of their PSNRs, per size.
+spread = [np.ptp([results[n, name, False]["psnr"] for name in compared]) for n in palette_sizes]
+assert spread == sorted(spread, reverse=True)
 
 # %%
 # Each quantizer fails in its own way. Median cut paints the white fur a pale green.
@@ -351,9 +360,9 @@ assert octree_gain_16 > 5
 # cell, not the nearest colour of the palette. Mapped again to the same 16 colours,
 # the image is clean, and its PSNR is more than 5 dB higher. KMeans keeps both the grey
 # and white fur and the green of the leaf. Dithering breaks the flat patches into a
-# fine mixture of palette colours, at the cost of grain: every dithered image scores a
-# lower PSNR and SSIM than the undithered image of the same palette, except fast
-# octree's, whose own mapping was worse still.
+# fine mixture of palette colours, at the cost of grain: each dithered image here
+# scores a lower PSNR and SSIM than the undithered image of the same palette, except
+# fast octree's, whose own mapping was worse still.
 #
 # Quality against the number of colours
 # -------------------------------------
@@ -397,7 +406,7 @@ def draw_series(ax, x, y):
 fig, (ax_psnr, ax_ssim) = plt.subplots(1, 2, figsize=(10, 5), layout="constrained")
 for ax, key, label in [
     (ax_psnr, "psnr", "PSNR over the whole image (dB)"),
-    (ax_ssim, "ssim", "SSIM on the close-up square"),
+    (ax_ssim, "ssim", "SSIM on the close-up"),
 ]:
     draw_series(ax, "colours", key)
     ax.set_xscale("log", base=2)
@@ -413,8 +422,8 @@ fig.legend(*ax_psnr.get_legend_handles_labels(), loc="outside lower center", nco
 # The two k-means lines lie on top at every size, on both measures, and
 # MiniBatchKMeans stays close to KMeans. Among the undithered images, median cut and
 # fast octree mapped again come next, in one order or the other. Every dithered line
-# lies below the undithered line of the same quantizer, except fast octree's at 16
-# colours. Here are the gaps in PSNR:
+# lies below the undithered line of the same quantizer, except fast octree's, on both
+# measures at 16 colours and on SSIM at 64. Here are the gaps in PSNR:
 for n_colours in palette_sizes:
     psnr_of = {name: results[n_colours, name, False]["psnr"] for name in names}
     print(
@@ -435,11 +444,11 @@ for n_colours in palette_sizes:
         assert not any(dither for _, _, dither in ranked[:2])
         undithered = [name for _, name, dither in ranked if not dither]
         assert set(undithered[2:4]) == {"Median cut", "Fast octree, mapped again"}
-    assert 0 <= psnr_of["KMeans"] - psnr_of["MiniBatchKMeans"] < 0.3
-    assert 0.5 < psnr_of["KMeans"] - psnr_of["Median cut"] < 3
+    assert abs(psnr_of["KMeans"] - psnr_of["MiniBatchKMeans"]) < 0.3
+    assert 0.55 < psnr_of["KMeans"] - psnr_of["Median cut"] < 2.85
     assert psnr_of["Fast octree, mapped again"] > psnr_of["Fast octree"] + 1
 
-# Where dithering raises PSNR or SSIM: only for fast octree at 16 colours.
+# Where dithering raises PSNR or SSIM: only for fast octree, at 16 and 64 colours.
 dither_helps = sorted(
     (n_colours, name, measure_name)
     for (n_colours, name, dither) in results
@@ -448,7 +457,11 @@ dither_helps = sorted(
     if results[n_colours, name, True][measure_name] > results[n_colours, name, False][measure_name]
 )
 print(f"Where dithering raises PSNR or SSIM: {dither_helps}")
-assert {(n, name) for n, name, _ in dither_helps} == {(16, "Fast octree")}
+assert dither_helps == [
+    (16, "Fast octree", "psnr"),
+    (16, "Fast octree", "ssim"),
+    (64, "Fast octree", "ssim"),
+]
 
 # %%
 # Quality against time and against file size
@@ -498,7 +511,7 @@ print(
     f"Dithering makes the PNG {min(png_growth.values()):.0%} to "
     f"{max(png_growth.values()):.0%} larger"
 )
-assert 0.06 < min(png_growth.values()) < 0.08 and 0.6 < max(png_growth.values()) < 0.7
+assert 0 < min(png_growth.values()) < 0.03 and 0.25 < max(png_growth.values()) < 0.4
 for name, dither in {(name, dither) for _, name, dither in results if name in compared}:
     sizes = [len(results[n, name, dither]["png"]) for n in palette_sizes]
     assert sizes == sorted(sizes), (name, dither)
@@ -549,8 +562,8 @@ assert len(unsorted_png) > len(results[16, "Median cut", False]["png"]) > len(so
 # over all pixels (:func:`skimage.color.deltaE_ciede2000`).
 #
 # Pixels of the same colour get the same palette colour, so, as on the colour page, we
-# work on the image's distinct colours, about 6 times fewer than its pixels, and weight
-# each by its number of pixels. The nearest palette colour comes from a k-d tree
+# work on the image's distinct colours, fewer than half as many as its pixels, and
+# weight each by its number of pixels. The nearest palette colour comes from a k-d tree
 # (:class:`scipy.spatial.KDTree`). A colour can be exactly as far from two palette
 # colours, especially in RGB, whose coordinates are integers; it gets the palette colour
 # that comes first, as in Pillow.
@@ -565,6 +578,7 @@ colours = np.column_stack([numbers // 256**2, numbers // 256 % 256, numbers % 25
 colours = colours.astype(np.uint8)
 colours_lab = rgb2lab(colours)
 print(f"Distinct colours: {len(colours)}, for {n_pixels} pixels")
+assert len(colours) < n_pixels / 2
 
 
 def nearest(points, palette_points):
@@ -615,8 +629,8 @@ for n_colours in palette_sizes:
         f"mean ΔE00 {rgb['delta_e']:.2f}; in CIELAB: {lab['psnr']:.2f} dB, "
         f"mean ΔE00 {lab['delta_e']:.2f} ({lab['delta_e'] / rgb['delta_e'] - 1:+.0%})"
     )
-    assert 0.06 < 1 - lab["delta_e"] / rgb["delta_e"] < 0.15
-    assert 2.2 < rgb["psnr"] - lab["psnr"] < 2.6
+    assert 0.05 < 1 - lab["delta_e"] / rgb["delta_e"] < 0.15
+    assert 2.3 < rgb["psnr"] - lab["psnr"] < 2.6
 
 fig, (ax_delta_e, ax_psnr) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 for space, style in [("RGB", "o-"), ("CIELAB", "s-")]:
@@ -640,7 +654,7 @@ ax_psnr.set_title("PSNR (higher is better)")
 
 # %%
 # Each space wins on the measure it is closest to. Fitted in CIELAB, k-means lowers the
-# mean colour difference by 7 to 14% and loses about 2.3 to 2.5 dB of PSNR. On this
+# mean colour difference by 6 to 14% and loses 2.3 to 2.6 dB of PSNR. On this
 # photograph, mostly greys and greens, the perceptual gain is modest; it is the choice
 # to make when what matters is how close the colours look, not the squared error of
 # the numbers. Pillow maps in RGB only, so a CIELAB palette needs a CIELAB mapping such
@@ -651,7 +665,7 @@ ax_psnr.set_title("PSNR (higher is better)")
 # (``src/libImaging/Palette.c``) describes it: each pixel is looked up in a cache of
 # 64 × 64 × 64 cells, one for each cube of 4 × 4 × 4 colours, holding the palette
 # colour nearest to the cube's corner, so a pixel does not always get its nearest
-# colour.
+# colour (the dithering page met the same cache with grey levels).
 for n_colours in palette_sizes:
     by_pillow = results[n_colours, "KMeans", False]["psnr"]
     exact = spaces[n_colours, "RGB"]["psnr"]
@@ -693,21 +707,22 @@ for name in ["Median cut", "Maximum coverage", "Fast octree"]:
 #
 # * **For the best image with a given number of colours: k-means** on a sample of
 #   pixels, with Pillow to map the image. KMeans and MiniBatchKMeans have the two best
-#   PSNRs and SSIMs at every size, 0.6 to 3 dB of PSNR above median cut, the best of
+#   PSNRs and SSIMs at every size, 0.6 to 2.8 dB of PSNR above median cut, the best of
 #   Pillow's own quantizers, and within 0.3 dB of each other; the time column shows
 #   what a fit on 10 000 pixels costs on one core.
 # * **When time counts: fast octree, then map again** to its own palette without
 #   dithering. It is more than 3 times faster than median cut and maximum coverage at
-#   every size, within 2 dB of KMeans, and above median cut at 16 and 256 colours. Never
+#   every size and within 2 dB of KMeans: well ahead of median cut at 16 colours, level
+#   with it at 256 (within 0.1 dB), behind it at 64. Never
 #   keep fast octree's own mapping: it costs 1 to 5.4 dB.
 # * **Median cut**, Pillow's default for RGB images, is the best of Pillow's three
 #   quantizers, but k-means beats it at every size. **Maximum coverage** scores below
 #   median cut on both measures at every size: there is no reason to choose it here.
 # * **Dither** when flat patches or bands show, typically with few colours and smooth
-#   gradients, and the page
-#   :ref:`sphx_glr_auto_examples_series_plot_6_dithering.py` says why the eye prefers
-#   it. Here it adds 7 to 67% to the PNG, and it lowers PSNR and SSIM for every palette
-#   except fast octree's own at 16 colours.
+#   gradients. Here it adds 1 to 34% to the PNG, and it lowers PSNR and SSIM for every
+#   palette but fast octree's own; the page
+#   :ref:`sphx_glr_auto_examples_series_plot_6_dithering.py` shows how both measures
+#   change their verdict once the image is blurred as distance blurs it for the eye.
 # * **Fit in CIELAB** when colour fidelity as perceived matters more than PSNR, and map
 #   in CIELAB too.
 psnr_of = {key: result["psnr"] for key, result in results.items()}
@@ -723,7 +738,11 @@ for n_colours in palette_sizes:
         )
     octree_again = psnr_of[n_colours, "Fast octree, mapped again", False]
     assert psnr_of[n_colours, "KMeans", False] - octree_again < 2
-    assert (octree_again > psnr_of[n_colours, "Median cut", False]) == (n_colours != 64)
+octree_lead = {
+    n: psnr_of[n, "Fast octree, mapped again", False] - psnr_of[n, "Median cut", False]
+    for n in palette_sizes
+}
+assert octree_lead[16] > 1 and octree_lead[64] < -0.5 and abs(octree_lead[256]) < 0.1
 octree_gains = [
     psnr_of[n, "Fast octree, mapped again", False] - psnr_of[n, "Fast octree", False]
     for n in palette_sizes
