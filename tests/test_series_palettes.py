@@ -2,7 +2,8 @@
 
 PSNR is recomputed with scikit-image and in integers, SSIM and CIEDE2000 on the whole
 image, nearest colours by brute force, and every palette image is rebuilt with Pillow
-independently of the page's helpers, so a slip in the page's bookkeeping shows.
+independently of the page's helpers, so a slip in the page's bookkeeping shows. The page
+works on the raccoon at half size; the last test redoes its key comparisons at full size.
 """
 
 import io
