@@ -1,20 +1,31 @@
 """Read the built site in a real browser: headless Chromium, driven by playwright.
 
-The site is served from a local HTTP server, as a reader would get it. Without Chromium
-these tests skip, saying why; with REQUIRE_BROWSER=1 (as in CI) they fail instead.
-A screenshot of every page is saved beside the built site, in ``screenshots/``.
+The site is served by a local HTTP server that gzips text as a static host does
+(``bench/pages.py``), as a reader would get it. Every built page is opened: it must load
+with no console error, no failed request and no request to another host, pass axe-core's
+accessibility rules, and describe itself in a meta description. Each example page is read
+on a phone as well, and the figures it serves are checked against what Matplotlib drew.
+Without Chromium these tests skip, saying why; with REQUIRE_BROWSER=1 (as in CI) they fail
+instead. A screenshot of every page is saved beside the built site, in ``screenshots/``.
 """
 
-import functools
-import http.server
 import io
 import json
 import os
-import threading
+import re
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
+from bs4 import BeautifulSoup
 from conftest import EXAMPLES, ROOT, WALKTHROUGH
+from PIL import Image
+
+sys.path.insert(0, str(ROOT / "bench"))
+from pages import scroll_to_bottom, serve, site_pages  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -25,7 +36,17 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 EXAMPLE_PAGES = [f"auto_examples/{p.with_suffix('.html').as_posix()}" for p in EXAMPLES]
-PAGES = ["index.html", "auto_examples/index.html", "api_used.html", *EXAMPLE_PAGES]
+GALLERY_PAGES = ["auto_examples/index.html"] + sorted(
+    f"auto_examples/{p.parent.relative_to(ROOT / 'examples').as_posix()}/index.html"
+    for p in (ROOT / "examples").glob("*/GALLERY_HEADER.rst")
+)
+# Pages Sphinx and the extensions generate, beside the gallery's.
+OTHER_PAGES = ["index.html", "api_used.html", "sg_execution_times.html", "search.html"]
+OTHER_PAGES += ["genindex.html"]
+PAGES = sorted(OTHER_PAGES + GALLERY_PAGES + EXAMPLE_PAGES)
+FIGURES = "img.sphx-glr-single-img, img.sphx-glr-multi-img"
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True}
 
 
 def _unavailable(reason):
@@ -34,19 +55,10 @@ def _unavailable(reason):
     pytest.skip(reason)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(site):
-    handler = functools.partial(_QuietHandler, directory=str(site["html"]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serve(site["html"]) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +81,7 @@ class Visit:
     def __init__(self, context, base_url):
         self.base_url = base_url
         self.page = context.new_page()
-        self.console_errors, self.failed, self.foreign = [], [], []
+        self.console_errors, self.failed, self.foreign, self.requested = [], [], [], []
         self.page.on(
             "console",
             lambda m: m.type == "error" and self.console_errors.append(f"{m.text} {m.location}"),
@@ -79,24 +91,26 @@ class Visit:
         self.page.on(
             "response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}")
         )
-        self.page.on(
-            "request",
-            lambda r: (
-                not r.url.startswith((base_url, "data:", "blob:")) and self.foreign.append(r.url)
-            ),
-        )
+        self.page.on("request", self._note_request)
 
-    def open(self, path):
+    def _note_request(self, request):
+        self.requested.append(request.url)
+        if not request.url.startswith((self.base_url, "data:", "blob:")):
+            self.foreign.append(request.url)
+
+    def open(self, path, all_images=True):
         self.page.goto(self.base_url + path, wait_until="networkidle")
-        # Images below the fold may load lazily: ask for all of them, and wait.
-        self.page.evaluate(
-            """() => Promise.all(Array.from(document.images).map(img => {
-                   img.loading = "eager";
-                   return img.complete ? null : new Promise(done => {
-                       img.addEventListener("load", done); img.addEventListener("error", done);
-                   });
-               }))"""
-        )
+        if all_images:
+            # Figures below the first screen load lazily: ask for all of them, and wait.
+            self.page.evaluate(
+                """() => Promise.all(Array.from(document.images).map(img => {
+                       img.loading = "eager";
+                       return img.complete ? null : new Promise(done => {
+                           img.addEventListener("load", done);
+                           img.addEventListener("error", done);
+                       });
+                   }))"""
+            )
         return self.page
 
     def images(self):
@@ -119,11 +133,20 @@ def visit(context, base_url):
     return Visit(context, base_url)
 
 
+def _soup(site, path):
+    return BeautifulSoup((site["html"] / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_built_page_is_checked_here(site):
+    assert site_pages(site["html"]) == PAGES
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_cleanly_and_offline(visit, screenshots, path):
     page = visit.open(path)
     images = visit.images()
-    assert images, f"{path} shows no image at all"
+    if path in EXAMPLE_PAGES or path in GALLERY_PAGES:
+        assert images, f"{path} shows no image at all"
     for image in images:
         assert image["width"] > 0, f"{image['src']} did not load on {path}"
         assert image["alt"].strip(), f"{image['src']} has no alt text on {path}"
@@ -134,6 +157,199 @@ def test_page_loads_cleanly_and_offline(visit, screenshots, path):
     assert title and not title.startswith("<") and "Quantizing images" in title
 
     page.screenshot(path=str(screenshots / (path.replace("/", "__") + ".png")), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_passes_axe_accessibility_rules(visit, axe, path):
+    # axe-core's own file ships in the package: nothing is fetched.
+    page = visit.open(path, all_images=False)
+    violations = axe.run(page).response["violations"]
+    described = [
+        f"{v['id']} ({v['impact']}): {v['help']}\n    "
+        + "\n    ".join(node["html"][:160] for node in v["nodes"][:5])
+        for v in violations
+    ]
+    assert not violations, f"{path}:\n" + "\n".join(described)
+    assert visit.foreign == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_describes_itself_with_its_first_paragraph(site, path):
+    page = _soup(site, path)
+    meta = page.find_all("meta", attrs={"name": "description"})
+    assert len(meta) == 1, f"{path} has {len(meta)} meta descriptions"
+    description = meta[0]["content"].strip()
+    assert len(description) > 20, f"{path}: description {description!r} says too little"
+    assert len(description) <= 160
+    first = page.select_one("article section > p")
+    if path in ("search.html", "genindex.html"):
+        return  # Sphinx's generated pages have no prose of their own
+    assert first is not None, f"{path} has no paragraph under its title"
+    text = " ".join(first.get_text().replace("\\(", "").replace("\\)", "").split())
+    assert text.startswith(description.removesuffix("…")), (description, text)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_figures_and_thumbnails_say_their_size(site, path):
+    # Width and height in the HTML: the browser keeps the room before the file arrives.
+    page = _soup(site, path)
+    images = page.select(
+        "article img.sphx-glr-single-img, article img.sphx-glr-multi-img,"
+        " article .sphx-glr-thumbcontainer img"
+    )
+    for img in images:
+        with Image.open((site["html"] / path).parent / img["src"]) as decoded:
+            assert (img.get("width"), img.get("height")) == tuple(map(str, decoded.size)), img
+
+
+@pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_images_below_the_first_screen_load_lazily(browser, base_url, screen):
+    context = browser.new_context(**screen)
+    visit = Visit(context, base_url)
+    for path in EXAMPLE_PAGES + GALLERY_PAGES + ["api_used.html"]:
+        page = visit.open(path, all_images=False)
+        images = page.evaluate(
+            """() => Array.from(document.querySelectorAll("article img")).map(img => ({
+                   src: img.getAttribute("src"), loading: img.getAttribute("loading"),
+                   top: img.getBoundingClientRect().top + scrollY, screen: innerHeight}))"""
+        )
+        assert images, f"{path} shows no image"
+        first, *others = images
+        for image in others:
+            if image["top"] >= image["screen"]:
+                assert image["loading"] == "lazy", (path, image)
+        # The first image may be the largest paint: eager when it is on the first screen
+        # of a desktop (a phone's narrower column can push it a little further down).
+        if screen is DESKTOP:
+            on_first_screen = first["top"] < first["screen"]
+            assert first["loading"] == (None if on_first_screen else "lazy"), (path, first)
+    context.close()
+
+
+def test_figures_are_served_lossless(site, base_url, reader_env, tmp_path):
+    """Decode the walkthrough's served figures and compare every pixel with Matplotlib's."""
+    # Run the example as a script (Agg) and keep the RGBA pixels of each figure it drew,
+    # at the figure's resolution and at twice that (the high-density variant).
+    drawn = tmp_path / "drawn.npz"
+    script = f"""
+import contextlib, io, runpy, sys
+import numpy as np, matplotlib.pyplot as plt
+with contextlib.redirect_stdout(io.StringIO()):
+    runpy.run_path(sys.argv[1], run_name="__main__")
+arrays = {{}}
+for index, number in enumerate(plt.get_fignums(), 1):
+    figure = plt.figure(number)
+    for factor in (1, 2):
+        dpi = figure.dpi * factor
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="rgba", dpi=dpi)
+        width, height = (round(x * dpi) for x in figure.get_size_inches())
+        arrays[f"{{index}}x{{factor}}"] = np.frombuffer(buffer.getvalue(), np.uint8).reshape(
+            height, width, 4)
+np.savez({str(drawn)!r}, **arrays)
+"""
+    example = site["project"] / "examples" / f"{WALKTHROUGH}.py"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(example)],
+        env=reader_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    drawn = np.load(drawn)
+    page = _soup(site, f"auto_examples/{WALKTHROUGH}.html")
+    figures = page.select(FIGURES)
+    assert len(figures) == len(drawn.files) // 2 == 5
+    for index, img in enumerate(figures, 1):
+        urls = [img["src"]] + [c.split()[0] for c in img["srcset"].split(",")[1:]]
+        assert len(urls) == 2, img
+        for factor, url in zip((1, 2), urls):
+            served = urllib.request.urlopen(base_url + "auto_examples/" + url).read()
+            # A WebP whose bitstream is VP8L: the lossless format (lossy is "VP8 ").
+            assert served[:4] == b"RIFF" and served[8:16] == b"WEBPVP8L", (url, served[:16])
+            pixels = np.asarray(Image.open(io.BytesIO(served)).convert("RGBA"))
+            expected = drawn[f"{index}x{factor}"]
+            assert pixels.shape == expected.shape, (url, pixels.shape, expected.shape)
+            assert np.array_equal(pixels, expected), f"{url} differs from the drawn figure"
+
+
+def test_a_1x_screen_never_downloads_the_high_density_figures(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    visit = Visit(context, base_url)
+    for path in EXAMPLE_PAGES:
+        page = visit.open(path, all_images=False)
+        scroll_to_bottom(page)
+    figures = [url for url in visit.requested if "/_images/sphx_glr_" in url]
+    assert figures, "no figure was downloaded at all"
+    assert [url for url in figures if "_2_00x." in url] == []
+    context.close()
+
+
+def test_a_2x_screen_shows_the_high_density_figures(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=2)
+    visit = Visit(context, base_url)
+    page = visit.open(f"auto_examples/{WALKTHROUGH}.html")
+    shown = page.eval_on_selector_all(FIGURES, "imgs => imgs.map(img => img.currentSrc)")
+    assert shown and all("_2_00x." in src for src in shown), shown
+    context.close()
+
+
+@pytest.mark.parametrize("path", EXAMPLE_PAGES)
+def test_example_page_reads_on_a_phone(browser, base_url, path):
+    context = browser.new_context(**PHONE)
+    visit = Visit(context, base_url)
+    page = visit.open(path)
+    width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], f"{path} scrolls sideways on a phone: {width}"
+    figures = page.eval_on_selector_all(
+        FIGURES,
+        """imgs => imgs.map(img => ({
+               shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
+               srcset: img.getAttribute("srcset") || "",
+               link: img.closest("a") && img.closest("a").href}))""",
+    )
+    assert figures, f"{path} shows no figure"
+    for figure in figures:
+        assert figure["shown"] <= width[1], figure
+        # A tap opens the figure's largest file, on its own, at full size.
+        assert figure["link"] and "/_images/" in figure["link"], figure
+        response = context.request.get(figure["link"])
+        assert response.status == 200 and response.headers["content-type"] == "image/webp"
+        full_width = Image.open(io.BytesIO(response.body())).size[0]
+        widths = [int(w) for w in re.findall(r"\s(\d+)w\b", figure["srcset"])]
+        assert full_width == max(widths + [figure["natural"]]), (figure, full_width)
+    assert visit.failed == [] and visit.foreign == []
+    context.close()
+
+
+def _seconds(text):
+    minutes, seconds = text.strip().split(":")
+    return 60 * int(minutes) + float(seconds)
+
+
+def test_running_times_list_the_slowest_example_first(visit):
+    page = visit.open("sg_execution_times.html")
+    scripts = page.eval_on_selector_all("script[src]", "s => s.map(e => e.src)")
+    assert all(src.startswith(visit.base_url) for src in scripts), scripts
+    rows = page.eval_on_selector_all(
+        "table tbody tr",
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))",
+    )
+    assert len(rows) == len(EXAMPLES)
+    listed = sorted(re.search(r"\(([^()]+\.py)\)", row[0]).group(1) for row in rows)
+    assert listed == sorted(f"../examples/{p.as_posix()}" for p in EXAMPLES)
+    times = [_seconds(row[1]) for row in rows]
+    assert times == sorted(times, reverse=True), times
+    assert visit.console_errors == [] and visit.foreign == []
 
 
 def test_search_finds_the_walkthrough(visit):
@@ -160,7 +376,7 @@ def test_figures_stay_visible_in_dark_mode(browser, base_url):
     page = visit.open(f"auto_examples/{WALKTHROUGH}.html")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    figures = page.query_selector_all("img.sphx-glr-single-img, img.sphx-glr-multi-img")
+    figures = page.query_selector_all(FIGURES)
     assert len(figures) == 5
     for figure in figures:
         figure.scroll_into_view_if_needed()
@@ -206,7 +422,7 @@ def test_copy_button_copies_the_code_without_its_output(context, base_url):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     visit = Visit(context, base_url)
     page = visit.open(f"auto_examples/{WALKTHROUGH}.html")
-    cell = page.locator("div.highlight-Python").first
+    cell = page.locator("div.highlight-Python", has_text="from scipy.datasets import face").first
     cell.hover()
     cell.locator("button.copybtn").click()
     copied = page.evaluate("navigator.clipboard.readText()")
