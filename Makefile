@@ -11,6 +11,7 @@ BUILDDIR ?= _build
 PORT ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+PAGES_ARGS ?=
 
 VENV := .venv
 SPHINXBUILD = $(PYTHON) -m sphinx -c . -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
@@ -22,7 +23,7 @@ TEST_ENV := $(VENV)/.test-installed
 LINT_ENV := $(VENV)/.lint-installed
 endif
 
-.PHONY: help html html-noplot data serve test lint bench profile clean distclean
+.PHONY: help html html-noplot data serve test lint bench lighthouse profile clean distclean
 
 help:
 	@echo "make html         build the site into $(BUILDDIR)/html, running every example"
@@ -30,7 +31,9 @@ help:
 	@echo "make serve        serve $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/"
 	@echo "make test         run the test suite (builds the site in a temporary folder)"
 	@echo "make lint         ruff, codespell and sphinx-lint, as CI and pre-commit run them"
-	@echo "make bench        time clean, no-op and edit-one builds against a reference"
+	@echo "make bench        time clean, no-op and edit-one builds against a reference;"
+	@echo "                  each page's weight in the browser against its budget"
+	@echo "make lighthouse   page weights and Lighthouse's mobile scores for every page"
 	@echo "make profile      where each example's time goes: imports, computation, drawing, PNG"
 	@echo "make data         put the shipped face.dat into SciPy's dataset cache"
 	@echo "make clean        remove the build and the generated gallery pages"
@@ -75,8 +78,19 @@ lint: $(LINT_ENV)
 	$(PYTHON) -m codespell_lib
 	$(PYTHON) -m sphinxlint -i docs/auto_examples -i docs/gen_modules docs examples
 
-bench: $(DOCS_ENV)
+# bench/pages.py drives Chromium through playwright, which requirements-test.txt installs.
+bench: $(TEST_ENV)
 	$(PYTHON) bench/bench.py $(BENCH_ARGS)
+	$(PYTHON) bench/pages.py $(PAGES_ARGS)
+
+# Lighthouse comes from the npm registry at the version bench/package-lock.json pins; it
+# runs Debian's Chromium and never downloads a browser.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
+	touch $@
+
+lighthouse: $(TEST_ENV) bench/node_modules/.installed
+	$(PYTHON) bench/pages.py --lighthouse $(PAGES_ARGS)
 
 profile: $(DOCS_ENV)
 	$(PYTHON) bench/profile_examples.py
