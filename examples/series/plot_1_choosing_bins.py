@@ -92,7 +92,9 @@ def show_close_up(ax, image, title):
     ax.set_xlabel("Column (pixels)")
 
 
-fig, axes = plt.subplots(nrows=2, ncols=4, figsize=(12, 5.6), layout="constrained")
+fig, axes = plt.subplots(nrows=2, ncols=4, figsize=(12, 5.6))
+# Fixed margins: a layout engine would draw these eight images twice, once to measure them.
+fig.subplots_adjust(left=0.05, right=0.99, bottom=0.035, top=0.945, wspace=0.24, hspace=0.09)
 panels = [("original", raccoon)] + [
     (strategy, midpoint_images[strategy]) for strategy in strategies
 ]

@@ -72,8 +72,10 @@ n_sample = 10_000
 sample = rng.choice(pixels, size=n_sample, replace=False)
 
 fig, (ax_image, ax_red, ax_blue) = plt.subplots(
-    ncols=3, figsize=(12, 3.6), layout="constrained", width_ratios=(1.33, 1, 1)
+    ncols=3, figsize=(12, 3.6), width_ratios=(1.33, 1, 1)
 )
+# Fixed margins: a layout engine would draw the full-size image twice, once to measure it.
+fig.subplots_adjust(left=0.05, right=0.99, bottom=0.105, top=0.955, wspace=0.22)
 ax_image.imshow(original)
 ax_image.set_title("The original image (24 bits per pixel)")
 ax_image.set_xlabel("Column (pixels)")
@@ -250,9 +252,10 @@ for bits in budgets:
 # The left column uses the uniform grid, the right column the k-means palette, with the
 # same number of bits per pixel on each row.
 fig, axes = plt.subplots(
-    nrows=len(budgets), ncols=2, figsize=(10, 11.5), layout="constrained",
-    sharex=True, sharey=True,
+    nrows=len(budgets), ncols=2, figsize=(10, 11.5), sharex=True, sharey=True
 )
+# Fixed margins: a layout engine would draw these six images twice, once to measure them.
+fig.subplots_adjust(left=0.045, right=0.995, bottom=0.04, top=0.96, wspace=0.02, hspace=0.18)
 for row, bits in zip(axes, budgets):
     for ax, name, image, score in [
         (row[0], "Uniform grid", uniform_images[bits], uniform_psnr[bits]),
