@@ -69,7 +69,7 @@ serve: $(DOCS_ENV)
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
 
 test: $(TEST_ENV)
-	$(PYTHON) -m pytest tests -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(PYTHON) -m pytest tests -n auto --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Settings in pyproject.toml; the same tools as .pre-commit-config.yaml.
 lint: $(LINT_ENV)
