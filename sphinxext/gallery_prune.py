@@ -28,10 +28,12 @@ sphinx-gallery regenerates the zips, the running-times page and the backreferenc
 gone and forgets it; a ``:ref:`` to it now fails the build by its label.
 
 After an HTML build (``build-finished``), what Sphinx wrote for gallery pages it no longer
-knows goes too: the ``.html``, its ``_sources`` copy, its doctree, and the files in
-``_images`` and ``_downloads`` that no document references any more (read from the
-environment's ``images`` and ``dlfiles``, undocumented: sphinxext/upstream_internals.py
-checks them, and if they changed only this sweep steps aside). Sphinx's search index
+knows goes too: the ``.html``, its ``_sources`` copy, its doctree; the figures and
+thumbnails in ``_images`` named after no existing example (sphinx-gallery copies them
+there itself, so Sphinx's record of images does not list them); the files in
+``_downloads`` no document links to any more (read from the environment's ``dlfiles``,
+undocumented: sphinxext/upstream_internals.py checks it, and if it changed only that step
+aside). Sphinx's search index
 keeps every word of a removed page, listed with no page; so when a document was removed,
 every document is read again and the index rebuilt from scratch, about a second, as in
 a clean build but without running any example.
@@ -77,10 +79,17 @@ def _generated_examples(target, gallery_conf):
     return stems - GALLERY_FILES
 
 
+# The kinds of files named after an example in its gallery's images/ and images/thumb/.
+FIGURES = ("images", "thumb")
+
+
 def _belongs(name, stem, folder):
-    """Whether sphinx-gallery names the file ``name`` in ``folder`` after example ``stem``."""
+    """Whether sphinx-gallery names the file ``name`` in ``folder`` after example ``stem``.
+
+    (Sphinx appends a number to a name already used in ``_images``.)
+    """
     if folder == "thumb":
-        return re.fullmatch(rf"sphx_glr_{re.escape(stem)}_thumb\.\w+", name) is not None
+        return re.fullmatch(rf"sphx_glr_{re.escape(stem)}_thumb\d*\.\w+", name) is not None
     if folder == "images":
         return re.fullmatch(rf"sphx_glr_{re.escape(stem)}_\d{{3,}}([._].*)?", name) is not None
     return name.startswith(f"{stem}.")
@@ -217,12 +226,19 @@ def sweep_outputs(app, exception):
         for path in _files(doctreedir / gallery_doc, "*.doctree"):
             if path.relative_to(doctreedir).with_suffix("").as_posix() not in known:
                 path.unlink()
-    if step_aside_if_changed("gallery_prune", "unused images and downloads stay in the output"):
-        return
-    images = {os.fspath(name) for _, name in env.images.values()}
+    # Figures and thumbnails: sphinx-gallery copies most of them to _images itself, not
+    # through Sphinx's record of images, so one goes when no example is named in it.
+    gallery_conf = app.config.sphinx_gallery_conf
+    examples = set()
+    for source, _ in gallery_folders(app):
+        if source.is_dir():
+            examples |= _examples(source, gallery_conf)
     for path in _files(outdir / getattr(builder, "imagedir", "_images"), "sphx_glr_*"):
-        if path.name not in images:
+        if not any(_belongs(path.name, stem, kind) for stem in examples for kind in FIGURES):
             path.unlink()
+    # Downloads: Sphinx copies each file a :download: role names (env.dlfiles).
+    if step_aside_if_changed("gallery_prune", "downloads no page links to stay in the output"):
+        return
     downloads_dir = outdir / "_downloads"
     downloads = {Path(name).as_posix() for _, name in env.dlfiles.values()}
     for path in _files(downloads_dir, "*"):

@@ -1,20 +1,20 @@
 """The private names of Sphinx and sphinx-gallery that the site's extensions rely on.
 
 Three extensions keep the build quick by reaching into sphinx-gallery and Sphinx where no
-public option does the job (``gallery_pool``, ``gallery_unchanged``, ``code_links``), and
-``gallery_prune`` reads two undocumented tables of Sphinx's environment. Nothing tells a
-maintainer when an upgrade renames or reshapes such a name: the build would crash, or,
-worse, quietly do something else.
+public option does the job (``gallery_pool``, ``gallery_unchanged``, ``code_links``);
+``gallery_prune`` and ``figure_images`` use undocumented tables of Sphinx's environment.
+Nothing tells a maintainer when an upgrade renames or reshapes such a name: the build would
+crash, or, worse, quietly do something else.
 
 So every such name is listed here once, with a check of what we rely on: that it exists,
 takes the arguments we pass, and is used by its own package the way our code expects.
 
-* At build time each extension calls :func:`step_aside_if_changed` with its own name
-  before it does anything. If one of its internals is missing or changed, it logs ONE
-  informational line naming it (not a warning: the ``-W`` build must stay green) and the
-  extension steps aside, leaving sphinx-gallery's public behaviour: its own ``parallel``
-  option instead of the pool, generation on every build, sphinx-gallery's code-link
-  transform.
+* At build time gallery_pool, gallery_unchanged, code_links and gallery_prune call
+  :func:`step_aside_if_changed` with their own name before they rely on an internal. If
+  one of theirs is missing or changed, it logs ONE informational line naming it (not a
+  warning: the ``-W`` build must stay green) and the extension steps aside, leaving
+  sphinx-gallery's public behaviour: its own ``parallel`` option instead of the pool,
+  generation on every build, sphinx-gallery's code-link transform.
 * ``tests/test_sphinx_gallery_internals.py`` runs every check without building anything
   and fails naming each changed internal, as matplotlib guards its own patch of
   sphinx-gallery; raising the ``sphinx-gallery`` or ``sphinx`` pin starts there.
@@ -199,23 +199,25 @@ def _post_transforms():
         raise Changed("the registry no longer keeps its post-transforms in a list")
 
 
-def _env_tables():
-    # gallery_prune reads which images and downloads the environment still references:
-    # {source path: (document names, name in the output)}.
-    from sphinx.environment import BuildEnvironment
+def _env_table(table, kind):
+    """The environment's record of files its documents use: {source: (documents, output)}.
 
-    names = _names_used(BuildEnvironment.__init__)
-    for table in ("images", "dlfiles"):
-        if table not in names:
+    gallery_prune reads ``env.dlfiles`` to know which downloads a page still links to;
+    figure_images adds its figure variants to ``env.images``.
+    """
+
+    def check():
+        from sphinx.environment import BuildEnvironment
+
+        if table not in _names_used(BuildEnvironment.__init__):
             raise Changed(f"the environment no longer has {table}")
-    images = _attribute("sphinx.environment.FilenameUniqDict")()
-    images.add_file("doc", "image.png")
-    downloads = _attribute("sphinx.environment.DownloadFiles")()
-    downloads.add_file("doc", "script.py")
-    for table in (images, downloads):
-        docnames, output = next(iter(table.values()))
+        record = _attribute(f"sphinx.environment.{kind}")()
+        record.add_file("doc", "file.png")
+        docnames, output = next(iter(record.values()))
         if docnames != {"doc"} or not isinstance(output, (str, os.PathLike)):
             raise Changed("its entries are no longer (document names, output name)")
+
+    return check
 
 
 def _process_pool_processes():
@@ -300,7 +302,8 @@ INTERNALS = [
     Internal("sphinx_gallery._doctree_links._Resolver", ("code_links",), _resolver),
     Internal("app.registry.post_transforms", ("code_links",), _post_transforms),
     Internal("env._app", ("code_links",), _env_app),
-    Internal("env.images and env.dlfiles", ("gallery_prune",), _env_tables),
+    Internal("env.dlfiles", ("gallery_prune",), _env_table("dlfiles", "DownloadFiles")),
+    Internal("env.images", ("figure_images",), _env_table("images", "FilenameUniqDict")),
 ]
 
 
