@@ -252,7 +252,11 @@ def measure_lighthouse(html_dir, pages, runs, workdir):
 FORMATS = [
     ("PNG, zlib level 3 (the previous setting)", "png", {"compress_level": 3}),
     ("PNG, Pillow's default (level 6)", "png", {}),
-    ("WebP lossless, method 0, quality 50", "webp", {"lossless": True, "method": 0, "quality": 50}),
+    (
+        "WebP lossless, method 0, quality 50 (the build's)",
+        "webp",
+        {"lossless": True, "method": 0, "quality": 50},
+    ),
     (
         "WebP lossless, method 0, quality 100",
         "webp",

@@ -2,20 +2,31 @@
 
 A tutorial on quantization cannot show compression artefacts of its own, so figures stay
 lossless; lossless WebP is the smallest lossless format every current browser reads.
-Measured on this site's 23 figures (the RGBA buffers Matplotlib draws, bench/pages.py
---formats): PNG at zlib level 3, the previous setting, 4.77 MB in 0.67 s; lossless WebP
-at method 0, quality 100 (the fastest method, the most effort within it) 3.19 MB in 0.84 s;
-method 2 or more gives 2.6 MB but encodes 4 to 70 times slower. The pixels are the ones
-Matplotlib drew, exactly (tests/test_browser.py decodes the served files and compares).
+Measured on this site's 22 figures and their 2x variants (the RGBA pixels Matplotlib drew,
+median of 5 encodings on one core; ``bench/pages.py --formats`` repeats the comparison):
+
+  PNG, zlib level 3 (the previous setting)  1x 4.77 MB in 0.44 s, 2x 14.26 MB in 1.51 s
+  WebP lossless, method 0, quality 50       1x 3.32 MB in 0.23 s, 2x 10.85 MB in 1.02 s
+  WebP lossless, method 0, quality 100      1x 3.19 MB in 0.51 s, 2x 10.24 MB in 3.09 s
+  WebP lossless, method 2, quality 50       1x 2.64 MB, 2x 7.77 MB, 3 to 9 times slower
+
+Method 0, quality 50: 30 % smaller than PNG and faster to encode; more effort saves a few
+per cent more for two to nine times the encoding time, which every build pays. The pixels
+are the ones Matplotlib drew, exactly: tests/test_browser.py decodes the served files and
+compares them with the figures drawn again.
+
+Thumbnails are sphinx-gallery's: scaled from the chosen figure's file and saved in its
+format with Pillow's defaults, which for WebP is lossy at quality 80 (6 to 10 kB each,
+against 18 to 39 kB as PNG). They are previews shown at 160 x 112 px, not figures.
 """
 
 from sphinx_gallery.scrapers import matplotlib_scraper
 
-# Pillow's WebP options: lossless, with `method` (0-6) the encoder's effort and, in
-# lossless mode, `quality` (0-100) the effort spent within that method.
+# Pillow's WebP options: lossless; `method` (0-6) is the encoder's effort and, in lossless
+# mode, `quality` (0-100) the effort spent within that method.
 FIGURE_OPTIONS = {
     "format": "webp",
-    "pil_kwargs": {"lossless": True, "method": 0, "quality": 100},
+    "pil_kwargs": {"lossless": True, "method": 0, "quality": 50},
 }
 
 
