@@ -221,7 +221,8 @@ def sweep_outputs(app, exception):
         suffix = app.config.html_sourcelink_suffix
         for path in _files(outdir / "_sources" / gallery_doc, "*"):
             source = path.relative_to(outdir / "_sources").as_posix().removesuffix(suffix)
-            if env.path2doc(source) not in known:
+            docname = env.path2doc(source)
+            if docname is not None and docname not in known:
                 path.unlink()
         for path in _files(doctreedir / gallery_doc, "*.doctree"):
             if path.relative_to(doctreedir).with_suffix("").as_posix() not in known:

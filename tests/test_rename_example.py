@@ -107,6 +107,11 @@ def test_every_figure_and_download_a_page_links_to_is_still_there(renamed):
         for link in re.findall(r"(?:\.\./)*(_images/[^\"'\s]+|_downloads/[^\"'\s]+)", text):
             if not (html / link).is_file():
                 missing.append(f"{page.relative_to(html)}: {link}")
+    # And each gallery page keeps the copy of its source Sphinx writes beside it.
+    for page in (html / "auto_examples").rglob("*.html"):
+        source = html / "_sources" / page.relative_to(html).with_suffix(".rst.txt")
+        if not source.is_file():
+            missing.append(str(source.relative_to(html)))
     assert not missing, missing
 
 
