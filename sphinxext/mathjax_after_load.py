@@ -6,8 +6,11 @@ with the page's own first paint. Measured with Lighthouse's mobile preset on the
 page, the same page scored 0.65 with MathJax loaded that way and 0.84 without it. So on
 pages with formulas Sphinx now loads a small script of ours (``docs/_static/``) in
 MathJax's place, which adds MathJax's own script once the browser's ``load`` event has
-fired; formulas are typeset a moment later, as before. Whatever ``mathjax_path`` says
-(the site's own copy, see local_mathjax.py, or a URL) is what the loader loads.
+fired and the page has painted, and has MathJax typeset one formula at a time, yielding
+to the browser in between: on the rate-distortion page Lighthouse's total blocking time
+fell from 508 to 183 ms (median of 3), its score from 0.79 to 0.84. Whatever
+``mathjax_path`` says (the site's own copy, see local_mathjax.py, or a URL) is what the
+loader loads; ``mathjax3_config`` still applies (the loader only adds to its ``startup``).
 """
 
 LOADER = "mathjax-after-load.js"
