@@ -79,19 +79,21 @@ def _generated_examples(target, gallery_conf):
     return stems - GALLERY_FILES
 
 
-# The kinds of files named after an example in its gallery's images/ and images/thumb/.
-FIGURES = ("images", "thumb")
+def _figures(stems):
+    """A pattern of the figure and thumbnail names of the examples ``stems``.
+
+    ``sphx_glr_<name>_001.png`` (with its ``_2_00x`` high-density variant) and
+    ``sphx_glr_<name>_thumb.png``; Sphinx appends a number to a name already used in
+    ``_images``.
+    """
+    names = "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"sphx_glr_({names})_(\d{{3,}}([._].*)?|thumb\d*\.\w+)")
 
 
 def _belongs(name, stem, folder):
-    """Whether sphinx-gallery names the file ``name`` in ``folder`` after example ``stem``.
-
-    (Sphinx appends a number to a name already used in ``_images``.)
-    """
-    if folder == "thumb":
-        return re.fullmatch(rf"sphx_glr_{re.escape(stem)}_thumb\d*\.\w+", name) is not None
-    if folder == "images":
-        return re.fullmatch(rf"sphx_glr_{re.escape(stem)}_\d{{3,}}([._].*)?", name) is not None
+    """Whether sphinx-gallery names the file ``name`` in ``folder`` after example ``stem``."""
+    if folder in ("images", "thumb"):
+        return _figures([stem]).fullmatch(name) is not None
     return name.startswith(f"{stem}.")
 
 
@@ -234,9 +236,11 @@ def sweep_outputs(app, exception):
     for source, _ in gallery_folders(app):
         if source.is_dir():
             examples |= _examples(source, gallery_conf)
-    for path in _files(outdir / getattr(builder, "imagedir", "_images"), "sphx_glr_*"):
-        if not any(_belongs(path.name, stem, kind) for stem in examples for kind in FIGURES):
-            path.unlink()
+    if examples:  # (none: a gallery being set up, or one this extension leaves alone)
+        figures = _figures(examples)
+        for path in _files(outdir / getattr(builder, "imagedir", "_images"), "sphx_glr_*"):
+            if not figures.fullmatch(path.name):
+                path.unlink()
     # Downloads: Sphinx copies each file a :download: role names (env.dlfiles).
     if step_aside_if_changed("gallery_prune", "downloads no page links to stay in the output"):
         return
