@@ -31,7 +31,10 @@ def _objects_by_package(app):
     for gallery in conf["gallery_dirs"]:
         for codeobj in sorted((srcdir / gallery).rglob("*.codeobj.json")):
             for name, entries in json.loads(codeobj.read_text()).items():
-                explicit.update({name: entry for entry in entries if entry.get("is_explicit")})
+                # The last explicit use of a name stands for it (as the dict did before).
+                explicit_entries = [entry for entry in entries if entry.get("is_explicit")]
+                if explicit_entries:
+                    explicit[name] = explicit_entries[-1]
     grouped = {}
     for name, entry in sorted(explicit.items()):
         parts = name.split(".")

@@ -23,8 +23,12 @@ DIFFUSED = "Floyd–Steinberg (Pillow)"
 DITHERS = (ORDERED, DIFFUSED)
 BITS = (1, 2, 3)
 # The SSIM of Wang et al. (2004), as the page computes it.
-SSIM_SETTINGS = {"data_range": 255, "gaussian_weights": True, "sigma": 1.5,
-                 "use_sample_covariance": False}
+SSIM_SETTINGS = {
+    "data_range": 255,
+    "gaussian_weights": True,
+    "sigma": 1.5,
+    "use_sample_covariance": False,
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +59,9 @@ def bayer_by_loops(size):
     half = bayer_by_loops(size // 2)
     offsets = [[0, 2], [3, 1]]
     n = size // 2
-    return [[4 * half[i % n][j % n] + offsets[i // n][j // n] for j in range(size)]
-            for i in range(size)]
+    return [
+        [4 * half[i % n][j % n] + offsets[i // n][j // n] for j in range(size)] for i in range(size)
+    ]
 
 
 def bayer_by_bits(i, j, size):
@@ -115,11 +120,15 @@ def test_bayer_matrix_is_its_recursive_definition_and_its_closed_form(page):
     for size in (1, 2, 4, 8, 16):
         matrix = bayer_matrix(size)
         assert matrix.tolist() == bayer_by_loops(size)
-        assert matrix.tolist() == [[bayer_by_bits(i, j, size) for j in range(size)]
-                                   for i in range(size)]
+        assert matrix.tolist() == [
+            [bayer_by_bits(i, j, size) for j in range(size)] for i in range(size)
+        ]
         assert sorted(matrix.ravel().tolist()) == list(range(size * size))
     assert bayer_matrix(4).tolist() == [
-        [0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]
+        [0, 8, 2, 10],
+        [12, 4, 14, 6],
+        [3, 11, 1, 9],
+        [15, 7, 13, 5],
     ]
     np.testing.assert_array_equal(page["bayer"], bayer_matrix(8))
 
@@ -168,10 +177,10 @@ def test_ordered_dithering_matches_a_pixel_loop(page):
     aligned = (slice(416, 456), slice(560, 616))
     odd = raccoon[101:138, 203:256]
     for bits in BITS:
-        np.testing.assert_array_equal(page["ordered"][bits][aligned],
-                                      ordered_by_loop(raccoon[aligned], bits))
-        np.testing.assert_array_equal(page["ordered_dither"](odd, bits),
-                                      ordered_by_loop(odd, bits))
+        np.testing.assert_array_equal(
+            page["ordered"][bits][aligned], ordered_by_loop(raccoon[aligned], bits)
+        )
+        np.testing.assert_array_equal(page["ordered_dither"](odd, bits), ordered_by_loop(odd, bits))
 
 
 def test_ordered_dithering_renders_every_flat_grey_right_on_average(page):
@@ -233,26 +242,31 @@ def test_pillow_quirks_the_page_describes(page):
     Pillow implements ordered dithering, the page should use it)."""
     raccoon = page["raccoon"]
     palette = page["grey_palette"](1)
-    grey = np.asarray(Image.fromarray(raccoon).quantize(
-        palette=palette, dither=Image.Dither.FLOYDSTEINBERG))
+    grey = np.asarray(
+        Image.fromarray(raccoon).quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
+    )
     assert np.array_equal(grey, raccoon), (
         "Pillow now maps a grey image to a palette: page 6 no longer needs its RGB "
-        "conversion; update floyd_steinberg and the paragraph on the grey image")
+        "conversion; update floyd_steinberg and the paragraph on the grey image"
+    )
     rgb = Image.fromarray(raccoon).convert("RGB")
     fs = np.asarray(rgb.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG))
     asked_ordered = np.asarray(rgb.quantize(palette=palette, dither=Image.Dither.ORDERED))
     assert np.array_equal(asked_ordered, fs), (
         "Pillow's Dither.ORDERED now does something else than Floyd–Steinberg: if it is "
-        "ordered dithering, page 6 should use it instead of its hand-written version")
+        "ordered dithering, page 6 should use it instead of its hand-written version"
+    )
     ramp = Image.fromarray(np.arange(256, dtype=np.uint8)[None, :]).convert("RGB")
     levels = np.array(levels_of(3))
-    pillow_none = levels[np.asarray(ramp.quantize(
-        palette=page["grey_palette"](3), dither=Image.Dither.NONE))[0]]
+    pillow_none = levels[
+        np.asarray(ramp.quantize(palette=page["grey_palette"](3), dither=Image.Dither.NONE))[0]
+    ]
     nearest_distance = np.abs(np.arange(256)[:, None] - levels).min(axis=1)
     farther = np.abs(np.arange(256) - pillow_none) > nearest_distance
     assert farther.any(), (
         "Pillow's dither=NONE now maps every grey to a nearest level: page 6 can use it "
-        "for its undithered images; drop the paragraph that says otherwise")
+        "for its undithered images; drop the paragraph that says otherwise"
+    )
     assert np.flatnonzero(farther).tolist() == page["wrong"].tolist()
 
 
@@ -294,9 +308,11 @@ def test_ssim_scores_are_scikit_images_in_double_precision(page, recomputed):
             assert scores["ssim"] == pytest.approx(recomputed[bits, name]["ssim"], abs=1e-5)
             image_far = gaussian_filter(images[bits].astype(np.float64), 1.5)
             assert scores["ssim_far"] == pytest.approx(
-                structural_similarity(raccoon_far, image_far, **SSIM_SETTINGS), abs=1e-5)
+                structural_similarity(raccoon_far, image_far, **SSIM_SETTINGS), abs=1e-5
+            )
             assert scores["psnr_far"] == pytest.approx(
-                blurred_psnr(images[bits], raccoon), abs=0.01)
+                blurred_psnr(images[bits], raccoon), abs=0.01
+            )
 
 
 def test_pixel_by_pixel_both_measures_prefer_the_bands(recomputed):
@@ -340,8 +356,7 @@ def test_grain_raises_the_local_contrast_ssim_compares(page):
 
     assert round(median_local_std(page["raccoon"])) == 12
     for bits in BITS:
-        ours = {name: median_local_std(images[bits])
-                for name, images in page["methods"].items()}
+        ours = {name: median_local_std(images[bits]) for name, images in page["methods"].items()}
         for name, value in ours.items():
             assert page["contrast"][name][bits] == pytest.approx(value, abs=0.3)
         assert 10 <= ours[NEAREST] < 18
@@ -369,7 +384,8 @@ def test_psnr_against_blur_crosses_over_and_the_gap_widens(page):
             assert curves[bits, name, 0] == pytest.approx(our_psnr(images[bits], raccoon))
             assert curves[bits, name, 1.5] == page["scores"][bits, name]["psnr_far"]
             assert curves[bits, name, 3] == pytest.approx(
-                blurred_psnr(images[bits], raccoon, sigma=3), abs=0.01)
+                blurred_psnr(images[bits], raccoon, sigma=3), abs=0.01
+            )
         plain = np.array([curves[bits, NEAREST, s] for s in sigmas])
         assert 2.5 < plain[-1] - plain[0] < 9.5
         for name in DITHERS:
@@ -388,8 +404,10 @@ def test_blur_keeps_the_stated_share_of_a_patterns_contrast():
             pattern = np.sin(2 * np.pi * columns / period + 0.3)[None, :].repeat(4, axis=0)
             blurred = gaussian_filter(pattern, sigma, mode="wrap", truncate=8)
             kept = np.sqrt(np.mean(blurred**2) / np.mean(pattern**2))
-            assert kept == pytest.approx(np.exp(-2 * np.pi**2 * sigma**2 / period**2),
-                                         abs=2e-3), (period, sigma)
+            assert kept == pytest.approx(np.exp(-2 * np.pi**2 * sigma**2 / period**2), abs=2e-3), (
+                period,
+                sigma,
+            )
 
 
 def test_png_sizes_are_those_of_real_palette_pngs(page):

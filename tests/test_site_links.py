@@ -1,6 +1,6 @@
 """Follow every internal link and anchor of the built site: nothing may lead nowhere."""
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -9,12 +9,12 @@ from bs4 import BeautifulSoup
 LINKING = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse(path):
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ids(path):
     page = _parse(path)
     return {tag["id"] for tag in page.find_all(id=True)} | {

@@ -74,8 +74,7 @@ for bits in bit_depths:
 for bits in bit_depths:
     distances = np.abs(np.arange(256)[:, None] - grey_levels(bits).astype(int))
     smallest_distance = distances.min(axis=1)
-    assert np.array_equal(np.abs(raccoon.astype(int) - nearest[bits]),
-                          smallest_distance[raccoon])
+    assert np.array_equal(np.abs(raccoon.astype(int) - nearest[bits]), smallest_distance[raccoon])
 
 # %%
 # The bands
@@ -89,14 +88,14 @@ import matplotlib.pyplot as plt
 crop = (slice(420, 492), slice(560, 668))
 # Where the close-up lies in the image, so that the axes give the image's own rows and
 # columns: (left, right, bottom, top) edges of the pixels.
-crop_extent = (crop[1].start - 0.5, crop[1].stop - 0.5,
-               crop[0].stop - 0.5, crop[0].start - 0.5)
+crop_extent = (crop[1].start - 0.5, crop[1].stop - 0.5, crop[0].stop - 0.5, crop[0].start - 0.5)
 
 
 def show_close_up(ax, image, title):
     """Draw the close-up of ``image``, its axes numbered as in the whole image."""
-    ax.imshow(image[crop], cmap="gray", vmin=0, vmax=255, interpolation="nearest",
-              extent=crop_extent)
+    ax.imshow(
+        image[crop], cmap="gray", vmin=0, vmax=255, interpolation="nearest", extent=crop_extent
+    )
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("Column (pixels)")
     ax.set_ylabel("Row (pixels)")
@@ -110,12 +109,14 @@ def psnr(image, reference=raccoon):
     return 10 * np.log10(255**2 / np.mean(error**2))
 
 
-fig, axes = plt.subplots(2, 2, figsize=(8, 6), layout="constrained",
-                         sharex=True, sharey=True)
+fig, axes = plt.subplots(2, 2, figsize=(8, 6), layout="constrained", sharex=True, sharey=True)
 show_close_up(axes[0, 0], raccoon, "Original, 8 bpp (256 levels)")
 for ax, bits in zip(axes.ravel()[1:], bit_depths):
-    show_close_up(ax, nearest[bits], f"Nearest level, {bits} bpp ({2**bits} levels)\n"
-                                     f"PSNR {psnr(nearest[bits]):.1f} dB")
+    show_close_up(
+        ax,
+        nearest[bits],
+        f"Nearest level, {bits} bpp ({2**bits} levels)\nPSNR {psnr(nearest[bits]):.1f} dB",
+    )
 for ax in axes.ravel():
     ax.label_outer()
 
@@ -128,8 +129,10 @@ for ax in axes.ravel():
 # They also shift the image's brightness, because each band takes the level nearest to
 # its greys, not their mean:
 for bits in bit_depths:
-    print(f"{bits} bpp, nearest level: mean grey {nearest[bits].mean():.2f} "
-          f"(original {raccoon.mean():.2f})")
+    print(
+        f"{bits} bpp, nearest level: mean grey {nearest[bits].mean():.2f} "
+        f"(original {raccoon.mean():.2f})"
+    )
 assert raccoon.mean() - nearest[1].mean() > 5
 
 # %%
@@ -205,23 +208,34 @@ for bits in bit_depths:
 # sequence of regular patterns whose density of white follows the grey.
 ramp = np.tile(np.arange(256, dtype=np.uint8), (40, 1))
 
-fig, axes = plt.subplot_mosaic([["matrix", "nearest"], ["matrix", "ordered"]],
-                               figsize=(8, 3.6), layout="constrained",
-                               width_ratios=(1, 1.5))
+fig, axes = plt.subplot_mosaic(
+    [["matrix", "nearest"], ["matrix", "ordered"]],
+    figsize=(8, 3.6),
+    layout="constrained",
+    width_ratios=(1, 1.5),
+)
 ax = axes["matrix"]
 ax.imshow(bayer, cmap="gray", vmin=0, vmax=63)
 for (row, column), value in np.ndenumerate(bayer):
-    ax.text(column, row, str(value), ha="center", va="center", fontsize=9,
-            color="white" if value < 32 else "black")
+    ax.text(
+        column,
+        row,
+        str(value),
+        ha="center",
+        va="center",
+        fontsize=9,
+        color="white" if value < 32 else "black",
+    )
 ax.set_title("8×8 Bayer matrix (switch-on order)", fontsize=10)
 ax.set_xlabel("Column in the tile")
 ax.set_ylabel("Row in the tile")
-ramps = {"nearest": ("nearest level", grey_levels(1)[level_indices(ramp, 1)]),
-         "ordered": ("ordered dithering", ordered_dither(ramp, 1))}
+ramps = {
+    "nearest": ("nearest level", grey_levels(1)[level_indices(ramp, 1)]),
+    "ordered": ("ordered dithering", ordered_dither(ramp, 1)),
+}
 for key, (title, image) in ramps.items():
     ax = axes[key]
-    ax.imshow(image, cmap="gray", vmin=0, vmax=255, interpolation="nearest",
-              aspect="auto")
+    ax.imshow(image, cmap="gray", vmin=0, vmax=255, interpolation="nearest", aspect="auto")
     ax.set_title(f"Grey ramp on 2 levels, {title}", fontsize=10)
     ax.set_ylabel("Row (pixels)")
 axes["nearest"].set_xticklabels([])
@@ -267,13 +281,19 @@ diffused = {bits: floyd_steinberg(raccoon, bits) for bits in bit_depths}
 # image itself, ``quantize`` hands back the grey levels unchanged as "indices", with
 # the 2-entry palette attached: no error, and a wrong image. And ``Dither.ORDERED``,
 # though accepted, gives Floyd–Steinberg's result:
-grey_attempt = np.asarray(Image.fromarray(raccoon).quantize(
-    palette=grey_palette(1), dither=Image.Dither.FLOYDSTEINBERG))
-print(f"Indices from the grey image: {grey_attempt.min()} to {grey_attempt.max()}, "
-      f"for a palette of 2 entries")
+grey_attempt = np.asarray(
+    Image.fromarray(raccoon).quantize(palette=grey_palette(1), dither=Image.Dither.FLOYDSTEINBERG)
+)
+print(
+    f"Indices from the grey image: {grey_attempt.min()} to {grey_attempt.max()}, "
+    f"for a palette of 2 entries"
+)
 assert np.array_equal(grey_attempt, raccoon)
-ordered_attempt = Image.fromarray(raccoon).convert("RGB").quantize(
-    palette=grey_palette(1), dither=Image.Dither.ORDERED)
+ordered_attempt = (
+    Image.fromarray(raccoon)
+    .convert("RGB")
+    .quantize(palette=grey_palette(1), dither=Image.Dither.ORDERED)
+)
 assert np.array_equal(grey_levels(1)[np.asarray(ordered_attempt)], diffused[1])
 
 # %%
@@ -283,27 +303,33 @@ assert np.array_equal(grey_levels(1)[np.asarray(ordered_attempt)], diffused[1])
 # farther one:
 all_greys = np.arange(256)
 for bits in bit_depths:
-    pillow_indices = np.asarray(Image.fromarray(ramp[:1]).convert("RGB").quantize(
-        palette=grey_palette(bits), dither=Image.Dither.NONE))[0]
+    pillow_indices = np.asarray(
+        Image.fromarray(ramp[:1])
+        .convert("RGB")
+        .quantize(palette=grey_palette(bits), dither=Image.Dither.NONE)
+    )[0]
     pillow_distance = np.abs(all_greys - grey_levels(bits)[pillow_indices])
     nearest_distance = np.abs(all_greys - grey_levels(bits)[level_indices(all_greys, bits)])
     wrong = np.flatnonzero(pillow_distance > nearest_distance)
-    print(f"{bits} bpp: Pillow sends {len(wrong)} of the 256 greys to a farther level "
-          f"{wrong.tolist()}")
+    print(
+        f"{bits} bpp: Pillow sends {len(wrong)} of the 256 greys to a farther level "
+        f"{wrong.tolist()}"
+    )
 assert len(wrong) > 0
 
 # %%
 # The three side by side
 # ----------------------
 # The same close-up at each depth: nearest level, ordered dithering, Floyd–Steinberg.
-methods = {"Nearest level": nearest, "Ordered (Bayer 8×8)": ordered,
-           "Floyd–Steinberg (Pillow)": diffused}
-fig, axes = plt.subplots(3, 3, figsize=(10, 7.4), layout="constrained",
-                         sharex=True, sharey=True)
+methods = {
+    "Nearest level": nearest,
+    "Ordered (Bayer 8×8)": ordered,
+    "Floyd–Steinberg (Pillow)": diffused,
+}
+fig, axes = plt.subplots(3, 3, figsize=(10, 7.4), layout="constrained", sharex=True, sharey=True)
 for row, bits in zip(axes, bit_depths):
     for ax, (name, images) in zip(row, methods.items()):
-        show_close_up(ax, images[bits],
-                      f"{name}, {bits} bpp\nPSNR {psnr(images[bits]):.1f} dB")
+        show_close_up(ax, images[bits], f"{name}, {bits} bpp\nPSNR {psnr(images[bits]):.1f} dB")
         ax.label_outer()
 fig.suptitle("Close-up at 1, 2 and 3 bits per pixel: bands or grain")
 
@@ -344,8 +370,12 @@ view_sigma = 1.5
 
 def ssim(image, reference):
     return structural_similarity(
-        reference.astype(np.float32), image.astype(np.float32), data_range=255,
-        gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
+        reference.astype(np.float32),
+        image.astype(np.float32),
+        data_range=255,
+        gaussian_weights=True,
+        sigma=1.5,
+        use_sample_covariance=False,
     )
 
 
@@ -367,8 +397,10 @@ for bits in bit_depths:
             "ssim_far": ssim(image_far, raccoon_far),
         }
         s = scores[bits, name]
-        print(f"{bits}    {name:24s} {s['psnr']:6.2f}  {s['ssim']:.4f} |"
-              f"          {s['psnr_far']:5.2f}  {s['ssim_far']:.4f}")
+        print(
+            f"{bits}    {name:24s} {s['psnr']:6.2f}  {s['ssim']:.4f} |"
+            f"          {s['psnr_far']:5.2f}  {s['ssim_far']:.4f}"
+        )
 print("(PSNR in dB; blurred: both images blurred with σ = 1.5 pixels)")
 
 # %%
@@ -384,8 +416,10 @@ for bits in bit_depths:
         assert dithered["psnr_far"] > plain["psnr_far"]
         assert dithered["ssim_far"] > plain["ssim_far"]
     far_gains = [scores[bits, name]["psnr_far"] - plain["psnr_far"] for name in dithers]
-    print(f"{bits} bpp: at a distance, dithering gains {min(far_gains):.1f} to "
-          f"{max(far_gains):.1f} dB of PSNR")
+    print(
+        f"{bits} bpp: at a distance, dithering gains {min(far_gains):.1f} to "
+        f"{max(far_gains):.1f} dB of PSNR"
+    )
     assert min(far_gains) >= 10
 
 # %%
@@ -431,17 +465,23 @@ def local_contrast(image, image_far):
     return np.median(np.sqrt(np.maximum(variance, 0)))
 
 
-contrast = {name: {bits: local_contrast(images[bits], images_far[bits, name])
-                   for bits in bit_depths}
-            for name, images in methods.items()}
+contrast = {
+    name: {bits: local_contrast(images[bits], images_far[bits, name]) for bits in bit_depths}
+    for name, images in methods.items()
+}
 raccoon_contrast = local_contrast(raccoon, raccoon_far)
 print(f"Original: median local standard deviation {raccoon_contrast:.1f}")
 for name in methods:
-    print(f"{name + ':':25s} " + ", ".join(
-        f"{contrast[name][bits]:.1f} at {bits} bpp" for bits in bit_depths))
+    print(
+        f"{name + ':':25s} "
+        + ", ".join(f"{contrast[name][bits]:.1f} at {bits} bpp" for bits in bit_depths)
+    )
 assert round(raccoon_contrast) == 12
-assert all(contrast[name][bits] > contrast["Nearest level"][bits]
-           for name in dithers for bits in bit_depths)
+assert all(
+    contrast[name][bits] > contrast["Nearest level"][bits]
+    for name in dithers
+    for bits in bit_depths
+)
 assert all(10 <= contrast["Nearest level"][bits] < 18 for bits in bit_depths)
 assert all(contrast[name][1] > 10 * contrast["Nearest level"][1] for name in dithers)
 
@@ -453,25 +493,36 @@ assert all(contrast[name][1] > 10 * contrast["Nearest level"][1] for name in dit
 # shows what the blur does to patterns 2 and 8 pixels wide). The blur's gain in dB
 # tells how many times it divides the mean squared error:
 for bits in bit_depths:
-    lead = (scores[bits, "Floyd–Steinberg (Pillow)"]["psnr_far"]
-            - scores[bits, "Ordered (Bayer 8×8)"]["psnr_far"])
+    lead = (
+        scores[bits, "Floyd–Steinberg (Pillow)"]["psnr_far"]
+        - scores[bits, "Ordered (Bayer 8×8)"]["psnr_far"]
+    )
     divided = {
         name: 10 ** ((scores[bits, name]["psnr_far"] - scores[bits, name]["psnr"]) / 10)
         for name in dithers
     }
-    print(f"{bits} bpp: Floyd–Steinberg {lead:.1f} dB ahead; the blur divides its MSE "
-          f"by {divided['Floyd–Steinberg (Pillow)']:.0f}, ordered's by "
-          f"{divided['Ordered (Bayer 8×8)']:.0f}")
+    print(
+        f"{bits} bpp: Floyd–Steinberg {lead:.1f} dB ahead; the blur divides its MSE "
+        f"by {divided['Floyd–Steinberg (Pillow)']:.0f}, ordered's by "
+        f"{divided['Ordered (Bayer 8×8)']:.0f}"
+    )
     assert 5.0 <= round(lead, 1) <= 6.6
-    assert abs(scores[bits, "Floyd–Steinberg (Pillow)"]["psnr"]
-               - scores[bits, "Ordered (Bayer 8×8)"]["psnr"]) < 1.2
+    assert (
+        abs(
+            scores[bits, "Floyd–Steinberg (Pillow)"]["psnr"]
+            - scores[bits, "Ordered (Bayer 8×8)"]["psnr"]
+        )
+        < 1.2
+    )
     assert divided["Floyd–Steinberg (Pillow)"] > 2 * divided["Ordered (Bayer 8×8)"]
 
 # %%
 # It wins so clearly that at a distance, Floyd–Steinberg with *2* levels beats the
 # nearest of *8*:
-print(f"At a distance: Floyd–Steinberg at 1 bpp {fs_1['psnr_far']:.2f} dB, "
-      f"nearest level at 3 bpp {scores[3, 'Nearest level']['psnr_far']:.2f} dB")
+print(
+    f"At a distance: Floyd–Steinberg at 1 bpp {fs_1['psnr_far']:.2f} dB, "
+    f"nearest level at 3 bpp {scores[3, 'Nearest level']['psnr_far']:.2f} dB"
+)
 assert fs_1["psnr_far"] > scores[3, "Nearest level"]["psnr_far"]
 
 # %%
@@ -480,14 +531,15 @@ assert fs_1["psnr_far"] > scores[3, "Nearest level"]["psnr_far"]
 # Here are the 1 bpp close-ups after the blur of :math:`\sigma = 1.5` pixels, next to
 # the blurred original. The bands survive the blur with soft edges; the grain melts
 # into shading close to the original's.
-fig, axes = plt.subplots(2, 2, figsize=(8, 6), layout="constrained",
-                         sharex=True, sharey=True)
+fig, axes = plt.subplots(2, 2, figsize=(8, 6), layout="constrained", sharex=True, sharey=True)
 show_close_up(axes[0, 0], raccoon_far, f"Original, blurred (σ = {view_sigma} px)")
 for ax, name in zip(axes.ravel()[1:], methods):
     score = scores[1, name]
-    show_close_up(ax, images_far[1, name],
-                  f"{name}, 1 bpp, blurred\nPSNR {score['psnr_far']:.1f} dB, "
-                  f"SSIM {score['ssim_far']:.2f}")
+    show_close_up(
+        ax,
+        images_far[1, name],
+        f"{name}, 1 bpp, blurred\nPSNR {score['psnr_far']:.1f} dB, SSIM {score['ssim_far']:.2f}",
+    )
 for ax in axes.ravel():
     ax.label_outer()
 
@@ -514,8 +566,13 @@ sigmas = [0, 0.5, 1, 1.5, 3]
 psnr_by_sigma = {}
 for sigma in sigmas:
     if sigma == view_sigma:  # computed above
-        psnr_by_sigma.update({(bits, name, sigma): scores[bits, name]["psnr_far"]
-                              for bits in bit_depths for name in methods})
+        psnr_by_sigma.update(
+            {
+                (bits, name, sigma): scores[bits, name]["psnr_far"]
+                for bits in bit_depths
+                for name in methods
+            }
+        )
         continue
     reference = far(raccoon, sigma)
     for bits in bit_depths:
@@ -525,8 +582,12 @@ for sigma in sigmas:
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.9), layout="constrained")
 for ax, bits in zip(axes, bit_depths):
     for (name, _), marker in zip(methods.items(), "soD"):
-        ax.plot(sigmas, [psnr_by_sigma[bits, name, sigma] for sigma in sigmas],
-                marker=marker, label=name)
+        ax.plot(
+            sigmas,
+            [psnr_by_sigma[bits, name, sigma] for sigma in sigmas],
+            marker=marker,
+            label=name,
+        )
     ax.axvline(view_sigma, color="grey", linestyle=":", linewidth=1)
     ax.set_title(f"{bits} bpp ({2**bits} levels)")
     ax.set_xlabel("Blur σ (pixels): viewing distance")
@@ -547,8 +608,7 @@ for bits in bit_depths:
         gaps = np.subtract(curve, plain)[1:]
         assert np.all(gaps > 0) and np.all(np.diff(gaps) > 0), (bits, name, gaps)
         assert curve[-1] - curve[0] > 25, (bits, name)
-    plain_rise = (psnr_by_sigma[bits, "Nearest level", 3]
-                  - psnr_by_sigma[bits, "Nearest level", 0])
+    plain_rise = psnr_by_sigma[bits, "Nearest level", 3] - psnr_by_sigma[bits, "Nearest level", 0]
     print(f"{bits} bpp: from σ = 0 to 3, the nearest level gains {plain_rise:.1f} dB")
     assert 2.5 < plain_rise < 9.5
 
@@ -578,12 +638,12 @@ for bits in bit_depths:
         png_sizes[bits, name] = png_bytes(images[bits], bits)
     plain_size = png_sizes[bits, "Nearest level"]
     for name in methods:
-        print(f"{bits} bpp, {name + ':':25s} {png_sizes[bits, name]:6d} bytes "
-              f"({png_sizes[bits, name] / plain_size:.1f}×)")
-    assert all(1.25 * plain_size < png_sizes[bits, name] < 2.65 * plain_size
-               for name in dithers)
-    assert (png_sizes[bits, "Floyd–Steinberg (Pillow)"]
-            > png_sizes[bits, "Ordered (Bayer 8×8)"])
+        print(
+            f"{bits} bpp, {name + ':':25s} {png_sizes[bits, name]:6d} bytes "
+            f"({png_sizes[bits, name] / plain_size:.1f}×)"
+        )
+    assert all(1.25 * plain_size < png_sizes[bits, name] < 2.65 * plain_size for name in dithers)
+    assert png_sizes[bits, "Floyd–Steinberg (Pillow)"] > png_sizes[bits, "Ordered (Bayer 8×8)"]
 
 # %%
 # In short
