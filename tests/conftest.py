@@ -8,8 +8,9 @@ the tests neither touch the checkout's own build nor depend on the tester's cach
 costly is still done once for the whole run, not once per process: the site is built by
 the first process that needs it, under a file lock, in a folder all of them share, and
 the others read it there; so are the examples' runs as plain scripts. Tests that share
-a module-scoped fixture built from an example's run, or from builds, stay in one process
-(``xdist_group``, with ``--dist loadgroup``), so that the work is not repeated.
+a module-scoped fixture built from an example's run, or from builds, stay in one process,
+so that the work is not repeated; tests that build sites of their own are handed out
+first (the Makefile passes ``--dist loadgroup --no-loadscope-reorder``).
 """
 
 import contextlib
@@ -19,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -158,22 +160,77 @@ BUILDS_OF_THEIR_OWN = (
     "test_api_links",
 )
 
+# Under pytest-xdist, which tests must run in the same worker process: a module-scoped
+# fixture (an example's run and what is computed from it, a series of builds) is made
+# once per process that runs one of its tests, so the tests that use one stay together;
+# the others are shared out one by one. xdist's own way, ``xdist_group`` marks with
+# ``--dist loadgroup``, does nothing with pytest 9.2 (pytest-xdist issue #1386: the mark
+# is written into the test's id, which pytest 9.2 no longer lets a plugin change). So the
+# workers write the groups they collect to a file the main process names (this variable),
+# and the main process schedules with them (pytest_xdist_make_scheduler, below).
+GROUPS_FILE = "QI_TEST_GROUPS"
+
+
+def pytest_configure(config):
+    if os.environ.get("PYTEST_XDIST_WORKER") or getattr(config.option, "dist", "no") == "no":
+        return
+    handle, path = tempfile.mkstemp(prefix="qi-test-groups-", suffix=".json")
+    os.close(handle)
+    os.environ[GROUPS_FILE] = path  # inherited by the workers, started after this
+
+
+def pytest_unconfigure(config):
+    if not os.environ.get("PYTEST_XDIST_WORKER") and GROUPS_FILE in os.environ:
+        Path(os.environ.pop(GROUPS_FILE)).unlink(missing_ok=True)
+
+
+def fixture_groups(items):
+    """``{test id: group}`` for the tests that share a module's fixture."""
+    return {item.nodeid: item.module.__name__ for item in items if module_fixtures(item)}
+
 
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist, keep the tests sharing a module's fixture in one process.
-
-    A module-scoped fixture (an example's run and what is computed from it, a series of
-    builds) is made once per process that runs one of its tests: the tests that use it
-    stay together (``xdist_group``, run with ``--dist loadgroup``); the others are shared
-    out one by one. Tests that build sites of their own come first (the Makefile passes
-    ``--no-loadscope-reorder`` so that xdist keeps this order).
-    """
-    if not config.pluginmanager.hasplugin("xdist"):  # e.g. -p no:xdist: no such mark
-        return
-    for item in items:
-        if module_fixtures(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    """Tests that build sites of their own first; under xdist, say which go together."""
     items.sort(key=lambda item: item.module.__name__ not in BUILDS_OF_THEIR_OWN)
+    groups_file = os.environ.get(GROUPS_FILE)
+    if groups_file and os.environ.get("PYTEST_XDIST_WORKER"):
+        # Every worker collects the same tests and writes the same groups; each writes
+        # a file of its own, then renames it, so that the main process never reads half.
+        mine = f"{groups_file}.{os.environ['PYTEST_XDIST_WORKER']}"
+        Path(mine).write_text(json.dumps(fixture_groups(items)))
+        os.replace(mine, groups_file)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``, with the groups the workers wrote (see GROUPS_FILE)."""
+    if config.getvalue("dist") != "loadgroup" or GROUPS_FILE not in os.environ:
+        return None
+    return module_group_scheduling(config, log, Path(os.environ[GROUPS_FILE]))
+
+
+def module_group_scheduling(config, log, groups_file):
+    """xdist's loadgroup scheduler, grouping the tests named in ``groups_file`` too.
+
+    It overrides the scheduler's private ``_split_scope``, as xdist's own LoadGroupScheduling
+    does (tests/test_parallel_tests.py guards it). With the list of groups unreadable, or
+    the method gone, the tests are shared out one by one: slower, never wrong.
+    """
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            scope = super()._split_scope(nodeid)
+            if scope != nodeid:  # an xdist_group mark that xdist could read after all
+                return scope
+            if not hasattr(self, "_groups"):
+                try:
+                    self._groups = json.loads(groups_file.read_text() or "{}")
+                except (OSError, ValueError):
+                    self._groups = {}
+            return self._groups.get(nodeid, nodeid)
+
+    return ModuleGroupScheduling(config, log)
 
 
 def shared_root(tmp_path_factory):

@@ -9,9 +9,10 @@ import json
 import subprocess
 import sys
 import textwrap
+import types
 
 import pytest
-from conftest import ROOT, module_fixtures
+from conftest import ROOT, module_fixtures, module_group_scheduling
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +73,18 @@ def test_what_two_workers_ask_for_at_once_is_made_once(tmp_path):
     assert answers[0] == answers[1] == {"folder": str(tmp_path / "costly")}
     assert len((tmp_path / "calls").read_text().splitlines()) == 1
     assert (tmp_path / "costly" / "made.txt").read_text() == "made"
+
+
+def test_the_scheduler_keeps_each_group_in_one_unit_of_work(tmp_path):
+    # Also guards the private method of xdist's schedulers that module_group_scheduling
+    # overrides.
+    pytest.importorskip("xdist")
+    groups = tmp_path / "groups.json"
+    groups.write_text(json.dumps({"tests/test_x.py::test_a": "test_x"}))
+    # What the scheduler reads of the configuration of a run with two workers.
+    config = types.SimpleNamespace(getvalue={"tx": ["2*popen"]}.get)
+    scheduler = module_group_scheduling(config, None, groups)
+    assert scheduler._split_scope("tests/test_x.py::test_a") == "test_x"
+    assert scheduler._split_scope("tests/test_x.py::test_b") == "tests/test_x.py::test_b"
+    # What xdist does itself when it can read an xdist_group mark.
+    assert scheduler._split_scope("tests/test_x.py::test_c@together") == "together"
