@@ -16,7 +16,7 @@ perceptual colour space, CIELAB, instead of RGB.
 
 # Authors: The Quantizing images authors
 # SPDX-License-Identifier: BSD-3-Clause
-# sphinx_gallery_thumbnail_number = 1
+# sphinx_gallery_thumbnail_number = 2
 
 # %%
 # The image and the quantizers at hand

@@ -19,7 +19,7 @@ time, and end with where the two methods are used today.
 
 # Authors: The Quantizing images authors
 # SPDX-License-Identifier: BSD-3-Clause
-# sphinx_gallery_thumbnail_number = 2
+# sphinx_gallery_thumbnail_number = 3
 
 # %%
 # The image, its blocks and the error
