@@ -251,9 +251,7 @@ for bits in budgets:
 # -----------------------
 # The left column uses the uniform grid, the right column the k-means palette, with the
 # same number of bits per pixel on each row.
-fig, axes = plt.subplots(
-    nrows=len(budgets), ncols=2, figsize=(10, 11.5), sharex=True, sharey=True
-)
+fig, axes = plt.subplots(nrows=len(budgets), ncols=2, figsize=(10, 11.5), sharex=True, sharey=True)
 # Fixed margins: a layout engine would draw these six images twice, once to measure them.
 fig.subplots_adjust(left=0.045, right=0.995, bottom=0.04, top=0.96, wspace=0.02, hspace=0.18)
 for row, bits in zip(axes, budgets):
@@ -293,15 +291,19 @@ def show_palette(ax, palette, used=None, columns=32):
         unused = ~used[order]
         swatches[unused] = 0.2 * swatches[unused] + 0.8
         where = np.flatnonzero(unused)
-        ax.scatter(where % columns, where // columns, marker="x", s=10, color="0.35",
-                   linewidths=0.8)
+        ax.scatter(
+            where % columns, where // columns, marker="x", s=10, color="0.35", linewidths=0.8
+        )
     ax.imshow(swatches.reshape(-1, columns, 3))
     ax.set_xticks([])
     ax.set_yticks([])
 
 
 fig, axes = plt.subplots(
-    nrows=len(budgets), ncols=2, figsize=(12, 5.6), layout="constrained",
+    nrows=len(budgets),
+    ncols=2,
+    figsize=(12, 5.6),
+    layout="constrained",
     height_ratios=(2, 1, 8),
 )
 for row, bits in zip(axes, budgets):
@@ -375,16 +377,21 @@ for bits in budgets:
 # The grid can also spend 4 or 5 bits per channel, 12 or 15 bits per pixel. The figure
 # plots the PSNR of each method against the bits per pixel.
 grid_bits = [3, 6, 9, 12, 15]
-for bits in grid_bits[len(budgets):]:
+for bits in grid_bits[len(budgets) :]:
     palette, indices = uniform_quantize(original, bits // 3)
     uniform_psnr[bits] = psnr(palette[indices].reshape(original.shape), original)
     print(f"Uniform, {bits} bits per pixel: PSNR {uniform_psnr[bits]:.2f} dB")
 
 fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-ax.plot(grid_bits, [uniform_psnr[bits] for bits in grid_bits], "o-",
-        label="Uniform grid (bin centres)")
-ax.plot(budgets, [cell_mean_psnr[bits] for bits in budgets], "s--",
-        label="Uniform grid, cells at their mean colour")
+ax.plot(
+    grid_bits, [uniform_psnr[bits] for bits in grid_bits], "o-", label="Uniform grid (bin centres)"
+)
+ax.plot(
+    budgets,
+    [cell_mean_psnr[bits] for bits in budgets],
+    "s--",
+    label="Uniform grid, cells at their mean colour",
+)
 ax.plot(budgets, [kmeans_psnr[bits] for bits in budgets], "D-", label="K-means palette")
 ax.set_xticks(grid_bits)
 ax.set_title("Quality of the quantized image against its bits per pixel")

@@ -104,7 +104,6 @@ left, right = np.meshgrid(scalar[2]["levels"], scalar[2]["levels"])
 pair_grid = np.column_stack([left.ravel(), right.ravel()])
 
 
-
 def quantize_pairs(points):
     """Replace every pair by its nearest point; return the image and each point's share."""
     nearest = pairwise_distances_argmin(pairs.astype(np.float64), points.astype(np.float64))
@@ -121,9 +120,11 @@ for name, image, share in [
     ("Scalar grid", grid_image, grid_share),
     ("K-means pairs", pair_image, pair_share),
 ]:
-    print(f"{name}: PSNR {psnr(raccoon, image):.2f} dB; the busiest point stands for "
-          f"{share.max():.1%} of the pairs, and {np.sum(share < 0.001)} of the 16 points "
-          f"for under 0.1% each")
+    print(
+        f"{name}: PSNR {psnr(raccoon, image):.2f} dB; the busiest point stands for "
+        f"{share.max():.1%} of the pairs, and {np.sum(share < 0.001)} of the 16 points "
+        f"for under 0.1% each"
+    )
 
 # %%
 import matplotlib.pyplot as plt
@@ -135,10 +136,22 @@ edges = np.arange(257) - 0.5
     pairs[:, 0], pairs[:, 1], bins=[edges, edges], cmap="Greys", norm=LogNorm()
 )
 fig.colorbar(counts_image, ax=ax, label="Number of pairs")
-ax.plot(pair_grid[:, 0], pair_grid[:, 1], "s", color="tab:orange", markersize=8,
-        label="Scalar: 4 levels × 4 levels")
-ax.plot(pair_codebook[:, 0], pair_codebook[:, 1], "o", color="tab:blue", markersize=8,
-        label="K-means on pairs: 16 points")
+ax.plot(
+    pair_grid[:, 0],
+    pair_grid[:, 1],
+    "s",
+    color="tab:orange",
+    markersize=8,
+    label="Scalar: 4 levels × 4 levels",
+)
+ax.plot(
+    pair_codebook[:, 0],
+    pair_codebook[:, 1],
+    "o",
+    color="tab:blue",
+    markersize=8,
+    label="K-means on pairs: 16 points",
+)
 ax.set_aspect("equal")
 ax.set_title("Pairs of neighbouring pixels and 16 ways to represent them (2 bpp)")
 ax.set_xlabel("Grey level of the left pixel")
@@ -183,6 +196,7 @@ for b in (2, 4):
     blocks = split_blocks(raccoon, b)
     print(f"{b}×{b} blocks: {blocks.shape[0]} vectors of {blocks.shape[1]} grey levels")
     assert np.array_equal(merge_blocks(blocks, b, raccoon.shape), raccoon)
+
 
 # %%
 # Learning a codebook
@@ -279,14 +293,31 @@ ax.plot(
 for b, color in [(2, "tab:blue"), (4, "tab:green")]:
     results = [result for (size, _), result in vq.items() if size == b]
     quality = [result["psnr"] for result in results]
-    ax.plot([result["rate"] for result in results], quality, "o-", color=color,
-            label=f"{b}×{b} blocks, 2 to 256 codewords")
-    ax.plot([result["rate_with_codebook"] for result in results], quality, "o--",
-            color=color, alpha=0.5, markerfacecolor="none",
-            label=f"{b}×{b} blocks, codebook counted")
+    ax.plot(
+        [result["rate"] for result in results],
+        quality,
+        "o-",
+        color=color,
+        label=f"{b}×{b} blocks, 2 to 256 codewords",
+    )
+    ax.plot(
+        [result["rate_with_codebook"] for result in results],
+        quality,
+        "o--",
+        color=color,
+        alpha=0.5,
+        markerfacecolor="none",
+        label=f"{b}×{b} blocks, codebook counted",
+    )
 ax.axvline(1, color="grey", linewidth=0.8, linestyle=":")
-ax.annotate("scalar quantization\nstarts here", xy=(1, 0.03), xycoords=("data", "axes fraction"),
-            xytext=(4, 0), textcoords="offset points", color="grey")
+ax.annotate(
+    "scalar quantization\nstarts here",
+    xy=(1, 0.03),
+    xycoords=("data", "axes fraction"),
+    xytext=(4, 0),
+    textcoords="offset points",
+    color="grey",
+)
 ax.set_xlabel("Rate (bits per pixel)")
 ax.set_ylabel("PSNR (dB)")
 ax.set_title("Quality against rate: scalar and block quantization")
@@ -297,8 +328,10 @@ ax.legend(loc="lower right")
 # At equal rate, block quantization wins by a wide margin wherever both exist:
 for rate, b, k in [(1, 2, 16), (2, 2, 256)]:
     gain = vq[b, k]["psnr"] - scalar[rate]["psnr"]
-    print(f"At {rate} bpp: {b}×{b} blocks {vq[b, k]['psnr']:.2f} dB, "
-          f"scalar {scalar[rate]['psnr']:.2f} dB, gain {gain:.2f} dB")
+    print(
+        f"At {rate} bpp: {b}×{b} blocks {vq[b, k]['psnr']:.2f} dB, "
+        f"scalar {scalar[rate]['psnr']:.2f} dB, gain {gain:.2f} dB"
+    )
     assert gain > 5
 
 # %%
@@ -317,8 +350,10 @@ assert vq[4, 16]["psnr"] > scalar[2]["psnr"]
 # next to the indices of a whole image:
 codebook_costs = {key: result["rate_with_codebook"] - result["rate"] for key, result in vq.items()}
 (b, k), cost = max(codebook_costs.items(), key=lambda item: item[1])
-print(f"Largest codebook cost: {cost:.4f} bpp ({b}×{b} blocks, {k} codewords), "
-      f"{cost / vq[b, k]['rate']:.1%} of the rate of its indices")
+print(
+    f"Largest codebook cost: {cost:.4f} bpp ({b}×{b} blocks, {k} codewords), "
+    f"{cost / vq[b, k]['rate']:.1%} of the rate of its indices"
+)
 
 # %%
 # The codebook would not stay that small at higher rates, as the last section shows.
@@ -343,8 +378,14 @@ fig.subplots_adjust(left=0.05, right=0.997, bottom=0.062, top=0.94, wspace=0.06,
 for (title, image), ax_full, ax_crop in zip(shown, axes[0], axes[1]):
     ax_full.imshow(image, cmap="gray", vmin=0, vmax=255)
     ax_full.set_title(title, fontsize=10)
-    ax_crop.imshow(image[crop], cmap="gray", vmin=0, vmax=255, interpolation="nearest",
-                   extent=(512, 640, 384, 256))
+    ax_crop.imshow(
+        image[crop],
+        cmap="gray",
+        vmin=0,
+        vmax=255,
+        interpolation="nearest",
+        extent=(512, 640, 384, 256),
+    )
     ax_crop.set_title("Crop around the eye", fontsize=10)
     ax_crop.set_xlabel("Column (pixels)")
     ax_full.set_xticks([])
