@@ -25,16 +25,9 @@ from conftest import EXAMPLES, ROOT, WALKTHROUGH
 from PIL import Image
 
 sys.path.insert(0, str(ROOT / "bench"))
-from pages import scroll_to_bottom, serve, site_pages  # noqa: E402
+# The same Chromium, with the same flags, as the page-weight benchmark.
+from pages import CHROMIUM, CHROMIUM_FLAGS, scroll_to_bottom, serve, site_pages  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EXAMPLE_PAGES = [f"auto_examples/{p.with_suffix('.html').as_posix()}" for p in EXAMPLES]
 GALLERY_PAGES = ["auto_examples/index.html"] + sorted(
     f"auto_examples/{p.parent.relative_to(ROOT / 'examples').as_posix()}/index.html"

@@ -197,10 +197,7 @@ def test_the_pruning_never_deletes_outside_the_gallery_folders(tmp_path):
         "ignore_pattern": r"__init__\.py",
         "backreferences_dir": None,
     }
-    app = type("App", (), {})()
-    app.srcdir = srcdir
-    app.config = type("Config", (), {"sphinx_gallery_conf": conf})()
-    gallery_prune.prune_generated(app)
+    gallery_prune.prune_generated(_app(srcdir, conf))
     assert all(path.exists() for path in keep)
 
 
@@ -226,10 +223,7 @@ def test_the_pruning_keeps_what_belongs_to_an_example_that_exists(tmp_path):
         "ignore_pattern": r"__init__\.py",
         "backreferences_dir": None,
     }
-    app = type("App", (), {})()
-    app.srcdir = srcdir
-    app.config = type("Config", (), {"sphinx_gallery_conf": conf})()
-    gallery_prune.prune_generated(app)
+    gallery_prune.prune_generated(_app(srcdir, conf))
     assert [name for name in kept if not (gallery / name).exists()] == []
     assert [name for name in gone if (gallery / name).exists()] == []
 
@@ -254,11 +248,16 @@ def test_deleting_a_course_folder_deletes_its_gallery_folder_only(tmp_path):
     }
     (srcdir / "other").mkdir()
     (srcdir / "other" / "index.rst").write_text("x")
-    app = type("App", (), {})()
-    app.srcdir = srcdir
-    app.config = type("Config", (), {"sphinx_gallery_conf": conf})()
-    gallery_prune.prune_generated(app)
+    gallery_prune.prune_generated(_app(srcdir, conf))
     assert not (gallery / "gone").exists()
     assert (gallery / "kept" / "plot_x.py.md5").exists()
     # A top folder whose examples folder is missing is a configuration error: kept.
     assert (srcdir / "other" / "index.rst").exists()
+
+
+def _app(srcdir, gallery_conf):
+    """The little of a Sphinx application that ``prune_generated`` reads."""
+    app = type("App", (), {})()
+    app.srcdir = srcdir
+    app.config = type("Config", (), {"sphinx_gallery_conf": gallery_conf})()
+    return app
