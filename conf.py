@@ -133,7 +133,8 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "first_notebook_cell": "%matplotlib inline",
     # Each example picks its thumbnail with a `# sphinx_gallery_thumbnail_number = N`
-    # comment; such configuration comments are left out of the page and the downloads.
+    # comment; such configuration comments are left out of the page and the notebook (the
+    # downloaded .py is the source file, as it is).
     "remove_config_comments": True,
     # Examples print their results explicitly; a trailing expression is not echoed.
     "capture_repr": (),
