@@ -18,8 +18,20 @@ compares them with the figures drawn again.
 Thumbnails are sphinx-gallery's: scaled from the chosen figure's file and saved in its
 format with Pillow's defaults, which for WebP is lossy at quality 80 (6 to 10 kB each,
 against 18 to 39 kB as PNG). They are previews shown at 160 x 112 px, not figures.
+
+Each figure is laid out once. With ``layout="constrained"`` (most of the course's
+figures), Matplotlib runs the layout engine at every save, measuring every label again at
+the save's resolution; the scraper saves each figure twice (1x and 2x). So before saving,
+the engine runs once at the figure's own resolution and is then switched off
+(``set_layout_engine("none")``, Matplotlib's public API). The 1x files are pixel for pixel
+the ones saved before; the 2x files are now exactly the 1x layout at twice the resolution,
+where before each was laid out on its own and could shift by a pixel. Saving the figures of
+pages 1, 2, 6, 7 and 8 at 1x and 2x took 13.2 s and takes 11.2 s (sums over the five pages,
+means of three runs side by side, on a loaded machine).
 """
 
+import matplotlib.pyplot as plt
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from sphinx_gallery.scrapers import matplotlib_scraper
 
 # Pillow's WebP options: lossless; `method` (0-6) is the encoder's effort and, in lossless
@@ -30,6 +42,17 @@ FIGURE_OPTIONS = {
 }
 
 
+def lay_out_once(figure):
+    """Run the figure's layout engine now, and keep its result for every later save."""
+    engine = figure.get_layout_engine()
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        return  # fixed margins, or already laid out
+    engine.execute(figure)
+    figure.set_layout_engine("none")
+
+
 def matplotlib_webp(block, block_vars, gallery_conf):
-    """sphinx-gallery's matplotlib scraper, saving each figure as lossless WebP."""
+    """sphinx-gallery's matplotlib scraper, saving each figure, laid out once, as lossless WebP."""
+    for number in plt.get_fignums():
+        lay_out_once(plt.figure(number))
     return matplotlib_scraper(block, block_vars, gallery_conf, **FIGURE_OPTIONS)

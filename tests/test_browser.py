@@ -229,16 +229,20 @@ def test_images_below_the_first_screen_load_lazily(browser, base_url, screen):
 def test_figures_are_served_lossless(site, base_url, reader_env, tmp_path):
     """Decode the walkthrough's served figures and compare every pixel with Matplotlib's."""
     # Run the example as a script (Agg) and keep the RGBA pixels of each figure it drew,
-    # at the figure's resolution and at twice that (the high-density variant).
+    # at the figure's resolution and at twice that (the high-density variant), laid out
+    # once as the scraper lays them out.
     drawn = tmp_path / "drawn.npz"
     script = f"""
 import contextlib, io, runpy, sys
 import numpy as np, matplotlib.pyplot as plt
+sys.path.insert(0, {str(site["project"] / "sphinxext")!r})
+from figure_scraper import lay_out_once
 with contextlib.redirect_stdout(io.StringIO()):
     runpy.run_path(sys.argv[1], run_name="__main__")
 arrays = {{}}
 for index, number in enumerate(plt.get_fignums(), 1):
     figure = plt.figure(number)
+    lay_out_once(figure)
     for factor in (1, 2):
         dpi = figure.dpi * factor
         buffer = io.BytesIO()
