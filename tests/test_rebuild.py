@@ -16,7 +16,7 @@ import time
 
 import pytest
 from conftest import EXAMPLES, env_with_cache, make
-from gallery_pool import _can_fork
+from gallery_pool import _can_fork, longest_first
 from project_copy import copy_project
 
 POOL_LINE = re.compile(r"running (\d+) examples? in (\d+) worker process")
@@ -85,6 +85,13 @@ def test_a_clean_build_runs_every_example_in_one_pool(builds):
     assert int(pool.group(1)) == len(EXAMPLES)
     # make html passes -j auto: one worker per core.
     assert int(pool.group(2)) == min(os.cpu_count(), len(EXAMPLES))
+
+
+def test_the_pool_starts_the_largest_examples_first(tmp_path):
+    for name, size in [("plot_a.py", 10), ("plot_b.py", 300), ("plot_c.py", 20)]:
+        (tmp_path / name).write_text("#" * size)
+    jobs = [(name, tmp_path, tmp_path / "out") for name in ("plot_a.py", "plot_b.py", "plot_c.py")]
+    assert [name for name, _, _ in longest_first(jobs)] == ["plot_b.py", "plot_c.py", "plot_a.py"]
 
 
 def test_a_no_op_rebuild_runs_nothing_and_rewrites_no_page(builds):
