@@ -176,3 +176,18 @@ def test_sample_size_barely_matters(page):
     for bits in page["budgets"]:
         assert abs(page["kmeans_psnr"][bits] - page["half_sample_psnr"][bits]) < 0.5
     assert page["n_sample"] == len(page["sample"]) == 10_000
+
+
+def test_the_detail_is_inside_the_image_at_the_stated_size(page):
+    # "the 256 × 192 pixels framed in white in the first figure"
+    rows, columns = page["detail_rows"], page["detail_columns"]
+    height, width = page["original"].shape[:2]
+    assert (rows.stop - rows.start, columns.stop - columns.start) == (192, 256)
+    assert 0 <= rows.start < rows.stop <= height
+    assert 0 <= columns.start < columns.stop <= width
+
+
+def test_kmeans_at_9_bits_is_about_3_levels_off(page):
+    # "a PSNR of 39 dB is an error of about 3 levels in 255, the square root of the MSE"
+    difference = page["kmeans_images"][9].astype(np.int64) - page["original"]
+    assert round(float(np.sqrt(np.mean(difference**2)))) == 3
