@@ -124,10 +124,13 @@ sphinx_gallery_conf = {
     # Figures are saved as lossless WebP by sphinx-gallery's matplotlib scraper: the same
     # pixels as PNG in 30 % fewer bytes, and faster to encode (sphinxext/figure_scraper.py).
     "image_scrapers": ("figure_scraper.matplotlib_webp",),
-    # Each figure also at twice the resolution, for high-density screens: the column is up
-    # to 720 CSS px, and figures are 650 to 1200 px wide. The browser takes it only where
-    # the figure is shown wider than its 1x file (never on a 1x screen; figure_images.py).
-    # Measured cost, six examples: clean build 21.8 s of CPU against 15.9 s, +10.9 MB.
+    # Figures also at twice the resolution, for high-density screens, where it pays: the
+    # column is up to 720 CSS px, figures are 600 to 1200 px wide, and those from 1080 px
+    # on get no 2x file (sphinxext/figure_scraper.py). The browser takes it only where the
+    # figure is shown wider than its 1x file (never on a 1x screen; figure_images.py).
+    # Measured cost, clean builds of the nine examples (CPU, mean of two, loaded machine):
+    # no 2x 29.9 s and 4.5 MB of images, 2x where it pays 33.1 s and 11.7 MB, 2x for
+    # every figure 36.4 s and 17.6 MB.
     "image_srcset": ["2x"],
     # Figures are drawn off-screen; the notebooks switch to inline plots.
     "matplotlib_animations": False,

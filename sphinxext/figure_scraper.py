@@ -28,6 +28,21 @@ the ones saved before; the 2x files are now exactly the 1x layout at twice the r
 where before each was laid out on its own and could shift by a pixel. Saving the figures of
 pages 1, 2, 6, 7 and 8 at 1x and 2x took 13.2 s and takes 11.2 s (sums over the five pages,
 means of three runs side by side, on a loaded machine).
+
+A high-density variant (``image_srcset``) is saved only where it pays. The theme's article
+column is at most 720 CSS px wide (measured in Chromium at 1280 to 1920 px wide windows), so
+a 2x screen shows a figure on at most 1440 device pixels, and a phone (390 CSS px at 3x) on
+about 1100. A figure 1100 or 1200 px wide at 1x already has 76 to 83 % of the pixels a 2x
+screen gives it, more than a phone gives it: its 2x file, three to four times the bytes,
+would barely sharpen it. One 600 to 1000 px wide has 50 to 69 % of them, and its 2x file
+shows visibly finer text and lines. So figures from 1080 px wide on keep their 1x file only.
+Of the 34 figures, 11 are that wide, most of them rows of raccoon panels. Clean builds of
+the nine examples took 36.4 s of CPU with a 2x file for every figure, 33.1 s with this rule
+and 29.9 s with no 2x file at all (means of two, loaded machine); the images weigh 17.6,
+11.7 and 4.5 MB.
+
+A code block's figures are saved by one call of sphinx-gallery's scraper, which applies one
+``image_srcset`` to all of them: a block with at least one narrow figure keeps 2x for all.
 """
 
 import matplotlib.pyplot as plt
@@ -51,8 +66,21 @@ def lay_out_once(figure):
     figure.set_layout_engine("none")
 
 
+# Figures this wide (in pixels, at 1x) or wider get no high-density variant (see above).
+HIGH_DENSITY_BELOW = 1080
+
+
+def width_in_pixels(figure):
+    """The width of the figure's 1x file: its size at ``savefig.dpi`` (the figure's dpi)."""
+    dpi = plt.rcParams["savefig.dpi"]
+    return round(figure.get_figwidth() * (figure.dpi if dpi == "figure" else dpi))
+
+
 def matplotlib_webp(block, block_vars, gallery_conf):
-    """sphinx-gallery's matplotlib scraper, saving each figure, laid out once, as lossless WebP."""
-    for number in plt.get_fignums():
-        lay_out_once(plt.figure(number))
+    """sphinx-gallery's matplotlib scraper: lossless WebP, laid out once, 2x where it pays."""
+    figures = [plt.figure(number) for number in plt.get_fignums()]
+    for figure in figures:
+        lay_out_once(figure)
+    if not any(width_in_pixels(figure) < HIGH_DENSITY_BELOW for figure in figures):
+        gallery_conf = {**gallery_conf, "image_srcset": []}
     return matplotlib_scraper(block, block_vars, gallery_conf, **FIGURE_OPTIONS)

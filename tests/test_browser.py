@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from conftest import EXAMPLES, ROOT, WALKTHROUGH
+from figure_scraper import HIGH_DENSITY_BELOW
 from PIL import Image
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -266,9 +267,12 @@ np.savez({str(drawn)!r}, **arrays)
     page = _soup(site, f"auto_examples/{WALKTHROUGH}.html")
     figures = page.select(FIGURES)
     assert len(figures) == len(drawn.files) // 2 == 5
-    for index, img in enumerate(figures, 1):
-        urls = [img["src"]] + [c.split()[0] for c in img["srcset"].split(",")[1:]]
-        assert len(urls) == 2, img
+    wide = [int(img["width"]) >= HIGH_DENSITY_BELOW for img in figures]
+    assert any(wide) and not all(wide), "the walkthrough should show both kinds of figure"
+    for index, (img, is_wide) in enumerate(zip(figures, wide), 1):
+        urls = [img["src"]] + [c.split()[0] for c in img.get("srcset", "").split(",")[1:]]
+        # A 2x file only for figures narrow enough to gain from it (figure_scraper.py).
+        assert len(urls) == (1 if is_wide else 2), img
         for factor, url in zip((1, 2), urls):
             served = urllib.request.urlopen(base_url + "auto_examples/" + url).read()
             # A WebP whose bitstream is VP8L: the lossless format (lossy is "VP8 ").
@@ -295,8 +299,14 @@ def test_a_2x_screen_shows_the_high_density_figures(browser, base_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=2)
     visit = Visit(context, base_url)
     page = visit.open(f"auto_examples/{WALKTHROUGH}.html")
-    shown = page.eval_on_selector_all(FIGURES, "imgs => imgs.map(img => img.currentSrc)")
-    assert shown and all("_2_00x." in src for src in shown), shown
+    shown = page.eval_on_selector_all(
+        FIGURES, "imgs => imgs.map(img => [img.currentSrc, +img.getAttribute('width')])"
+    )
+    narrow = [src for src, width in shown if width < HIGH_DENSITY_BELOW]
+    wide = [src for src, width in shown if width >= HIGH_DENSITY_BELOW]
+    assert narrow and all("_2_00x." in src for src in narrow), shown
+    # A wide figure has its 1x file only, which the 2x screen shows.
+    assert wide and not any("_2_00x." in src for src in wide), shown
     context.close()
 
 
