@@ -64,14 +64,20 @@ def psnr(original, quantized):
 # the pixels in it, rounded to an integer so that the result is again an 8-bit image.
 # The table from grey level to quantized level has only 256 entries, so we compute it
 # once and index it with the image.
+#
+# The k-means problems of this page are small, so we run them on one thread, with
+# threadpoolctl (which scikit-learn installs): sharing a small problem among threads
+# gains little, and on a busy machine the threads wait for each other.
 from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
 
 grey_levels, pixel_counts = np.unique(raccoon, return_counts=True)
 
 scalar = {}
 for bits in (1, 2, 3, 4):
     levels_kmeans = KMeans(n_clusters=2**bits, n_init=10, random_state=0)
-    levels_kmeans.fit(grey_levels.reshape(-1, 1), sample_weight=pixel_counts)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        levels_kmeans.fit(grey_levels.reshape(-1, 1), sample_weight=pixel_counts)
     levels = np.sort(np.rint(levels_kmeans.cluster_centers_.ravel())).astype(np.uint8)
     # For each of the 256 grey levels, the nearest of the quantized levels.
     all_greys = np.arange(256).reshape(-1, 1)
@@ -98,7 +104,9 @@ from sklearn.metrics import pairwise_distances_argmin
 pairs = raccoon.reshape(-1, 2)
 rng = np.random.default_rng(0)
 pair_sample = pairs[rng.choice(len(pairs), size=10_000, replace=False)]
-pair_kmeans = KMeans(n_clusters=16, n_init=1, random_state=0).fit(pair_sample.astype(np.float64))
+with threadpool_limits(limits=1, user_api="openmp"):
+    pair_kmeans = KMeans(n_clusters=16, n_init=1, random_state=0)
+    pair_kmeans.fit(pair_sample.astype(np.float64))
 pair_codebook = np.rint(pair_kmeans.cluster_centers_).astype(np.uint8)
 left, right = np.meshgrid(scalar[2]["levels"], scalar[2]["levels"])
 pair_grid = np.column_stack([left.ravel(), right.ravel()])
@@ -228,7 +236,8 @@ def block_vq(image, b, k, n_sample=10_000, seed=0):
     rng = np.random.default_rng(seed)
     sample = blocks[rng.choice(len(blocks), size=n_sample, replace=False)]
     kmeans = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=seed)
-    kmeans.fit(sample.astype(np.float64))
+    with threadpool_limits(limits=1, user_api="openmp"):
+        kmeans.fit(sample.astype(np.float64))
     codebook = np.rint(kmeans.cluster_centers_).astype(np.uint8)
     codes = pairwise_distances_argmin(blocks.astype(np.float64), codebook.astype(np.float64))
     return codebook, codes
