@@ -326,10 +326,14 @@ methods = {
     "Ordered (Bayer 8×8)": ordered,
     "Floyd–Steinberg (Pillow)": diffused,
 }
+pixel_psnr = {
+    (bits, name): psnr(images[bits]) for bits in bit_depths for name, images in methods.items()
+}
 fig, axes = plt.subplots(3, 3, figsize=(10, 7.4), layout="constrained", sharex=True, sharey=True)
 for row, bits in zip(axes, bit_depths):
     for ax, (name, images) in zip(row, methods.items()):
-        show_close_up(ax, images[bits], f"{name}, {bits} bpp\nPSNR {psnr(images[bits]):.1f} dB")
+        title = f"{name}, {bits} bpp\nPSNR {pixel_psnr[bits, name]:.1f} dB"
+        show_close_up(ax, images[bits], title)
         ax.label_outer()
 fig.suptitle("Close-up at 1, 2 and 3 bits per pixel: bands or grain")
 
@@ -391,7 +395,7 @@ for bits in bit_depths:
     for name, images in methods.items():
         image_far = images_far[bits, name] = far(images[bits])
         scores[bits, name] = {
-            "psnr": psnr(images[bits]),
+            "psnr": pixel_psnr[bits, name],
             "ssim": ssim(images[bits], raccoon),
             "psnr_far": psnr(image_far, raccoon_far),
             "ssim_far": ssim(image_far, raccoon_far),
@@ -565,10 +569,11 @@ for period in (2, 8):
 sigmas = [0, 0.5, 1, 1.5, 3]
 psnr_by_sigma = {}
 for sigma in sigmas:
-    if sigma == view_sigma:  # computed above
+    if sigma in (0, view_sigma):  # no blur, and the blur of the table: computed above
+        key = "psnr" if sigma == 0 else "psnr_far"
         psnr_by_sigma.update(
             {
-                (bits, name, sigma): scores[bits, name]["psnr_far"]
+                (bits, name, sigma): scores[bits, name][key]
                 for bits in bit_depths
                 for name in methods
             }
