@@ -65,9 +65,10 @@ def psnr(original, quantized):
 # The table from grey level to quantized level has only 256 entries, so we compute it
 # once and index it with the image.
 #
-# The k-means problems of this page are small, so we run them on one thread, with
-# threadpoolctl (which scikit-learn installs): sharing a small problem among threads
-# gains little, and on a busy machine the threads wait for each other.
+# The k-means fits and nearest-codeword searches of this page are small, so we run them
+# on one thread, with threadpoolctl (which scikit-learn installs): sharing a small
+# problem among threads gains little, and on a busy machine the threads wait for each
+# other. One thread also makes the codebooks the same on every machine.
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
@@ -76,7 +77,7 @@ grey_levels, pixel_counts = np.unique(raccoon, return_counts=True)
 scalar = {}
 for bits in (1, 2, 3, 4):
     levels_kmeans = KMeans(n_clusters=2**bits, n_init=10, random_state=0)
-    with threadpool_limits(limits=1, user_api="openmp"):
+    with threadpool_limits(limits=1):
         levels_kmeans.fit(grey_levels.reshape(-1, 1), sample_weight=pixel_counts)
     levels = np.sort(np.rint(levels_kmeans.cluster_centers_.ravel())).astype(np.uint8)
     # For each of the 256 grey levels, the nearest of the quantized levels.
@@ -104,7 +105,7 @@ from sklearn.metrics import pairwise_distances_argmin
 pairs = raccoon.reshape(-1, 2)
 rng = np.random.default_rng(0)
 pair_sample = pairs[rng.choice(len(pairs), size=10_000, replace=False)]
-with threadpool_limits(limits=1, user_api="openmp"):
+with threadpool_limits(limits=1):
     pair_kmeans = KMeans(n_clusters=16, n_init=1, random_state=0)
     pair_kmeans.fit(pair_sample.astype(np.float64))
 pair_codebook = np.rint(pair_kmeans.cluster_centers_).astype(np.uint8)
@@ -114,7 +115,8 @@ pair_grid = np.column_stack([left.ravel(), right.ravel()])
 
 def quantize_pairs(points):
     """Replace every pair by its nearest point; return the image and each point's share."""
-    nearest = pairwise_distances_argmin(pairs.astype(np.float64), points.astype(np.float64))
+    with threadpool_limits(limits=1):
+        nearest = pairwise_distances_argmin(pairs.astype(np.float64), points.astype(np.float64))
     share = np.bincount(nearest, minlength=len(points)) / len(pairs)
     return points[nearest].reshape(raccoon.shape), share
 
@@ -236,10 +238,10 @@ def block_vq(image, b, k, n_sample=10_000, seed=0):
     rng = np.random.default_rng(seed)
     sample = blocks[rng.choice(len(blocks), size=n_sample, replace=False)]
     kmeans = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=seed)
-    with threadpool_limits(limits=1, user_api="openmp"):
+    with threadpool_limits(limits=1):
         kmeans.fit(sample.astype(np.float64))
-    codebook = np.rint(kmeans.cluster_centers_).astype(np.uint8)
-    codes = pairwise_distances_argmin(blocks.astype(np.float64), codebook.astype(np.float64))
+        codebook = np.rint(kmeans.cluster_centers_).astype(np.uint8)
+        codes = pairwise_distances_argmin(blocks.astype(np.float64), codebook.astype(np.float64))
     return codebook, codes
 
 
