@@ -61,7 +61,7 @@ for strategy in strategies:
         subsample=None,
     )
     # The bin number, from 0 to 7, of every pixel, as integers we can index with.
-    with threadpool_limits(limits=1, user_api="openmp"):
+    with threadpool_limits(limits=1):
         codes[strategy] = discretizer.fit_transform(pixels).ravel().astype(np.intp)
     discretizers[strategy] = discretizer
     print(f"Edges of the {strategy} bins: {np.round(discretizer.bin_edges_[0], 2)}")
