@@ -1,0 +1,127 @@
+"""A reader's first visit: nothing but style sheets stands between the page and its paint.
+
+sphinxext/head_assets.py and docs/_templates/layout.html defer every script of the head,
+leave the search index to the search page, link basic.css without the theme's @import,
+and drop style sheets and scripts a page does not use. These tests check the helpers, the
+built pages' heads, and, in Chromium, that the deferred scripts still do their work:
+the page's Sphinx options, copy buttons, and search from any page's search box.
+"""
+
+import os
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, WALKTHROUGH
+
+sys.path.insert(0, str(ROOT / "bench"))
+from head_assets import deferred_tag, on_page, without_unused_fontawesome  # noqa: E402
+from pages import CHROMIUM, CHROMIUM_FLAGS, serve, site_pages  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ('<script src="a.js?v=1"></script>', '<script defer src="a.js?v=1"></script>'),
+        (
+            '<script data-x="1" src="a.js"></script>',
+            '<script defer data-x="1" src="a.js"></script>',
+        ),
+        ("<script>DOCUMENTATION_OPTIONS.pagename = 'x';</script>", None),
+        ('<script defer="defer" src="a.js"></script>', "same"),
+        ('<script async="async" src="a.js"></script>', "same"),
+        ('<script src="a.js" type="module"></script>', "same"),
+        ('<script type="text/x-config">{}</script>', "same"),
+    ],
+)
+def test_script_tags_are_deferred_in_order(tag, expected):
+    if expected is None:  # inline: a module, which runs in the deferred scripts' queue
+        expected = tag.replace("<script>", '<script type="module">')
+    elif expected == "same":
+        expected = tag
+    assert deferred_tag(tag) == expected
+
+
+def test_fontawesome_js_only_where_a_custom_icon_is():
+    head = (
+        '<link href="s.css" rel="stylesheet" />\n'
+        '  <script defer src="_static/scripts/fontawesome.js?digest=1"></script>\n'
+    )
+    assert "fontawesome.js" not in without_unused_fontawesome(head, "<p>text</p>")
+    assert "s.css" in without_unused_fontawesome(head, "<p>text</p>")
+    assert without_unused_fontawesome(head, '<i class="fa-custom fa-x"></i>') == head
+
+
+def test_gallery_style_sheets_only_where_their_output_is():
+    names = ["pygments.css", "sg_gallery.css", "sg_gallery-binder.css"]
+    names += ["sg_gallery-dataframe.css", "sg_gallery-rendered-html.css", "site.css"]
+    files = [SimpleNamespace(filename=f"_static/{name}") for name in names]
+    shared = list(files)
+    context = {"css_files": shared, "body": '<div class="rendered_html">x</div>'}
+    on_page(None, "page", "page.html", context, None)
+    kept = [css.filename.rsplit("/", 1)[-1] for css in context["css_files"]]
+    assert kept == ["pygments.css", "sg_gallery.css", "sg_gallery-rendered-html.css", "site.css"]
+    assert shared == files  # the builder's own list, shared by every page, is left alone
+
+
+def _head(site, path):
+    html = (Path(site["html"]) / path).read_text(encoding="utf-8")
+    return BeautifulSoup(html, "html.parser").head
+
+
+def test_no_script_in_the_head_delays_the_first_paint(site):
+    for path in site_pages(site["html"]):
+        head = _head(site, path)
+        stylesheets = [link["href"] for link in head.find_all("link", rel="stylesheet")]
+        assert not any("styles/theme.css" in href for href in stylesheets), path
+        assert any("_static/basic.css" in href for href in stylesheets), path
+        assert not any("sg_gallery-binder" in href for href in stylesheets), path
+        scripts = head.find_all("script")
+        sources = [script.get("src", "") for script in scripts]
+        assert not any("fontawesome.js" in src for src in sources), path
+        if path == "search.html":  # the search page runs its search at once
+            assert any(src.endswith("searchindex.js") for src in sources), path
+            continue
+        assert not any("searchindex.js" in src or "searchtools" in src for src in sources), path
+        for script in scripts:
+            if script.get("data-cfasync") == "false":  # the theme's dark-mode switch
+                continue
+            waits = script.has_attr("defer") or script.has_attr("async")
+            assert waits or script.get("type") == "module", (path, str(script)[:120])
+
+
+def _browser():
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"no Chromium at {CHROMIUM}, and REQUIRE_BROWSER=1")
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    return pytest.importorskip("playwright.sync_api")
+
+
+def test_deferred_scripts_still_work_and_search_works_from_any_page(site):
+    sync_api = _browser()
+    with serve(site["html"]) as server, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(f"{server.url}auto_examples/{WALKTHROUGH}.html", wait_until="load")
+        options = page.evaluate("[DOCUMENTATION_OPTIONS.pagename, typeof Search]")
+        assert options == [f"auto_examples/{WALKTHROUGH}", "undefined"]
+        assert page.locator("div.highlight-Python button.copybtn").count() > 0
+        # The search box (Ctrl+K) opens the search page, which finds the walkthrough.
+        page.keyboard.press("Control+k")
+        field = page.locator("#pst-search-dialog input[name=q]")
+        field.fill("kmeans")
+        field.press("Enter")
+        page.wait_for_url("**/search.html?q=kmeans*")
+        page.wait_for_selector("#search-results li a", timeout=15000)
+        found = page.eval_on_selector_all(
+            "#search-results li a", "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert any(WALKTHROUGH in href for href in found), found
+        assert errors == []
+        browser.close()
