@@ -27,6 +27,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "sphinxext"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 # Under pytest-xdist, each worker process, and what it starts (examples, notebooks,
 # builds), gets its share of the cores for OpenMP and BLAS, as the build's pool gives its
@@ -369,3 +370,38 @@ def run_example(reader_env):
         return namespaces[relative_path]
 
     return run
+
+
+# -- The browser, shared by the modules that read pages in Chromium --------------------------
+# One per worker process: playwright's sync API cannot run twice in one process.
+
+
+def browser_unavailable(reason):
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and REQUIRE_BROWSER=1 says the browser tests must run")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    from pages import serve
+
+    with serve(site["html"]) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # The same Chromium, with the same flags, as the page-weight benchmark.
+    from pages import CHROMIUM, CHROMIUM_FLAGS
+
+    if not Path(CHROMIUM).is_file():
+        browser_unavailable(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("the playwright package is not installed (pip install playwright)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -11,7 +11,6 @@ instead. A screenshot of every page is saved beside the built site, in ``screens
 
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -23,11 +22,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import EXAMPLES, ROOT, WALKTHROUGH
 from figure_scraper import HIGH_DENSITY_BELOW
+from pages import scroll_to_bottom, site_pages
 from PIL import Image
-
-sys.path.insert(0, str(ROOT / "bench"))
-# The same Chromium, with the same flags, as the page-weight benchmark.
-from pages import CHROMIUM, CHROMIUM_FLAGS, scroll_to_bottom, serve, site_pages  # noqa: E402
 
 EXAMPLE_PAGES = [f"auto_examples/{p.with_suffix('.html').as_posix()}" for p in EXAMPLES]
 GALLERY_PAGES = ["auto_examples/index.html"] + sorted(
@@ -41,32 +37,6 @@ PAGES = sorted(OTHER_PAGES + GALLERY_PAGES + EXAMPLE_PAGES)
 FIGURES = "img.sphx-glr-single-img, img.sphx-glr-multi-img"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True}
-
-
-def _unavailable(reason):
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}, and REQUIRE_BROWSER=1 says the browser tests must run")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def base_url(site):
-    with serve(site["html"]) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        _unavailable(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install playwright)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 class Visit:

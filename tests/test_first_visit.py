@@ -7,18 +7,14 @@ built pages' heads, and, in Chromium, that the deferred scripts still do their w
 the page's Sphinx options, copy buttons, and search from any page's search box.
 """
 
-import os
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, WALKTHROUGH
-
-sys.path.insert(0, str(ROOT / "bench"))
-from head_assets import deferred_tag, on_page, without_unused_fontawesome  # noqa: E402
-from pages import CHROMIUM, CHROMIUM_FLAGS, serve, site_pages  # noqa: E402
+from conftest import WALKTHROUGH
+from head_assets import deferred_tag, on_page, without_unused_fontawesome
+from pages import site_pages
 
 
 @pytest.mark.parametrize(
@@ -92,23 +88,14 @@ def test_no_script_in_the_head_delays_the_first_paint(site):
             assert waits or script.get("type") == "module", (path, str(script)[:120])
 
 
-def _browser():
-    if not Path(CHROMIUM).is_file():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"no Chromium at {CHROMIUM}, and REQUIRE_BROWSER=1")
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    return pytest.importorskip("playwright.sync_api")
-
-
-def test_deferred_scripts_still_work_and_search_works_from_any_page(site):
-    sync_api = _browser()
-    with serve(site["html"]) as server, sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_deferred_scripts_still_work_and_search_works_from_any_page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.goto(f"{server.url}auto_examples/{WALKTHROUGH}.html", wait_until="load")
+        page.goto(f"{base_url}auto_examples/{WALKTHROUGH}.html", wait_until="load")
         options = page.evaluate("[DOCUMENTATION_OPTIONS.pagename, typeof Search]")
         assert options == [f"auto_examples/{WALKTHROUGH}", "undefined"]
         assert page.locator("div.highlight-Python button.copybtn").count() > 0
@@ -124,4 +111,5 @@ def test_deferred_scripts_still_work_and_search_works_from_any_page(site):
         )
         assert any(WALKTHROUGH in href for href in found), found
         assert errors == []
-        browser.close()
+    finally:
+        context.close()
