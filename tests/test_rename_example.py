@@ -193,13 +193,7 @@ def test_the_pruning_never_deletes_outside_the_gallery_folders(tmp_path):
     keep = [examples / "plot_gone.py.md5", examples / "plot_gone.py", tmp_path / "plot_x.py"]
     for path in keep:
         path.write_text("x")
-    conf = {
-        "examples_dirs": ["../examples", "../examples"],
-        "gallery_dirs": ["../examples", ".."],
-        "example_extensions": {".py"},
-        "ignore_pattern": r"__init__\.py",
-        "backreferences_dir": None,
-    }
+    conf = {"examples_dirs": ["../examples", "../examples"], "gallery_dirs": ["../examples", ".."]}
     gallery_prune.prune_generated(_app(srcdir, conf))
     assert all(path.exists() for path in keep)
 
@@ -219,13 +213,7 @@ def test_the_pruning_keeps_what_belongs_to_an_example_that_exists(tmp_path):
     gone += ["images/sphx_glr_plot_a_001.png", "images/thumb/sphx_glr_plot_a_thumb.png"]
     for name in kept + gone:
         (gallery / name).write_text("x")
-    conf = {
-        "examples_dirs": ["../examples"],
-        "gallery_dirs": ["gallery"],
-        "example_extensions": {".py"},
-        "ignore_pattern": r"__init__\.py",
-        "backreferences_dir": None,
-    }
+    conf = {"examples_dirs": ["../examples"], "gallery_dirs": ["gallery"]}
     gallery_prune.prune_generated(_app(srcdir, conf))
     assert [name for name in kept if not (gallery / name).exists()] == []
     assert [name for name in gone if (gallery / name).exists()] == []
@@ -242,13 +230,7 @@ def test_deleting_a_course_folder_deletes_its_gallery_folder_only(tmp_path):
         (gallery / sub / "index.rst").write_text("x")
         (gallery / sub / "plot_x.py.md5").write_text("x")
     (examples / "kept" / "plot_x.py").write_text("x")
-    conf = {
-        "examples_dirs": ["../examples", "../missing"],
-        "gallery_dirs": ["gallery", "other"],
-        "example_extensions": {".py"},
-        "ignore_pattern": r"__init__\.py",
-        "backreferences_dir": None,
-    }
+    conf = {"examples_dirs": ["../examples", "../missing"], "gallery_dirs": ["gallery", "other"]}
     (srcdir / "other").mkdir()
     (srcdir / "other" / "index.rst").write_text("x")
     gallery_prune.prune_generated(_app(srcdir, conf))
@@ -258,8 +240,18 @@ def test_deleting_a_course_folder_deletes_its_gallery_folder_only(tmp_path):
     assert (srcdir / "other" / "index.rst").exists()
 
 
-def _app(srcdir, gallery_conf):
-    """The little of a Sphinx application that ``prune_generated`` reads."""
+def _app(srcdir, folders):
+    """The little of a Sphinx application that ``prune_generated`` reads.
+
+    ``folders`` gives ``examples_dirs`` and ``gallery_dirs``; the rest is sphinx-gallery's
+    defaults, with no backreferences folder.
+    """
+    gallery_conf = {
+        **folders,
+        "example_extensions": {".py"},
+        "ignore_pattern": r"__init__\.py",
+        "backreferences_dir": None,
+    }
     app = type("App", (), {})()
     app.srcdir = srcdir
     app.config = type("Config", (), {"sphinx_gallery_conf": gallery_conf})()
