@@ -3,10 +3,10 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from project_copy import small_gallery
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -95,45 +95,6 @@ def test_the_seed_text_is_found_beside_the_repository_or_not_at_all(tmp_path):
         assert seed.is_file()
         assert "Vector Quantization Example" in seed.read_text(encoding="utf-8").splitlines()[0]
     assert find_seed(tmp_path / "given.txt") == tmp_path / "given.txt"
-
-
-SMALL_EXAMPLE = '''"""
-{title}
-{underline}
-
-A small example for the benchmark's own test: one figure and one printed line.
-"""
-
-# Authors: The Quantizing images authors
-# SPDX-License-Identifier: BSD-3-Clause
-
-# %%
-# A figure
-# --------
-import matplotlib.pyplot as plt
-import numpy as np
-
-fig, ax = plt.subplots(figsize=(4, 3))
-ax.plot(np.arange(10) ** 2)
-ax.set_title("Squares")
-ax.set_xlabel("Number")
-ax.set_ylabel("Its square")
-print(f"The largest square: {{(np.arange(10) ** 2).max()}}")
-'''
-
-
-def small_gallery(folder):
-    """A gallery laid out as the project's (a walkthrough, a course), of two small pages."""
-    for name, title in [
-        ("plot_vector_quantization.py", "A small walkthrough"),
-        ("series/plot_1_small.py", "A small course page"),
-    ]:
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(SMALL_EXAMPLE.format(title=title, underline="=" * len(title)))
-        header = ROOT / "examples" / Path(name).parent / "GALLERY_HEADER.rst"
-        (path.parent / header.name).write_text(header.read_text(encoding="utf-8"))
-    return folder
 
 
 def test_benchmark_runs_once_and_reports_every_measurement(tmp_path, reader_env):

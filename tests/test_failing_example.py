@@ -1,12 +1,14 @@
 """A broken example must stop the build and be named, not be published half-run."""
 
-from conftest import copy_project, make
+from conftest import make
+from project_copy import copy_project_with_small_gallery
 
 BROKEN = "plot_zz_broken.py"
 
 
 def test_an_example_that_raises_fails_the_build(tmp_path, reader_env):
-    project = copy_project(tmp_path / "project")
+    # Beside the small gallery's examples (the real ones' content is not the subject here).
+    project = copy_project_with_small_gallery(tmp_path / "project")
     (project / "examples" / BROKEN).write_text(
         '"""\nA broken example\n================\n\nIt raises on purpose.\n"""\n\n'
         'raise ValueError("this example is broken on purpose")\n'

@@ -17,7 +17,7 @@ import time
 import pytest
 from conftest import EXAMPLES, env_with_cache, make
 from gallery_pool import _can_fork, longest_first
-from project_copy import copy_project
+from project_copy import SMALL_EXAMPLES, copy_project, copy_project_with_small_gallery
 
 POOL_LINE = re.compile(r"running (\d+) examples? in (\d+) worker process")
 CAN_FORK = _can_fork()
@@ -137,9 +137,8 @@ def test_editing_one_example_reruns_it_alone_and_shows_the_edit(builds):
 def test_an_example_that_kills_its_worker_fails_the_build_by_name(tmp_path, reader_env):
     # Two examples, so that they run in the worker pool; one of them kills its process,
     # as the system's out-of-memory killer would.
-    project = copy_project(tmp_path / "project")
-    for example in (project / "examples" / "series").glob("plot_*.py"):
-        example.unlink()
+    project = copy_project_with_small_gallery(tmp_path / "project")
+    (project / "examples" / "series" / "plot_1_small.py").unlink()
     (project / "examples" / "plot_zz_killed.py").write_text(
         '"""\nKilled\n======\n\nIts process dies.\n"""\n\n'
         "import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGKILL)\n"
@@ -205,14 +204,14 @@ def test_ctrl_c_stops_the_worker_pool_and_runs_no_further_example(tmp_path, read
 @pytest.mark.skipif(os.cpu_count() < 2, reason="one core: sphinx-gallery runs serially")
 def test_without_fork_the_examples_run_in_a_loky_pool(tmp_path, reader_env):
     # The path of systems other than Linux: fresh worker processes (loky, as in
-    # sphinx-gallery's own parallel mode).
-    project = copy_project(tmp_path / "project")
+    # sphinx-gallery's own parallel mode), here over the small gallery's two directories.
+    project = copy_project_with_small_gallery(tmp_path / "project")
     result = make(project, "html", dict(reader_env, QI_GALLERY_POOL="loky"), tmp_path / "b")
     log = result.stdout + result.stderr
     assert result.returncode == 0, log
     pool = POOL_LINE.search(log)
-    workers = min(os.cpu_count(), len(EXAMPLES))
-    assert pool and pool.groups() == (str(len(EXAMPLES)), str(workers)), log
-    for example in EXAMPLES:
+    workers = min(os.cpu_count(), len(SMALL_EXAMPLES))
+    assert pool and pool.groups() == (str(len(SMALL_EXAMPLES)), str(workers)), log
+    for example in SMALL_EXAMPLES:
         page = tmp_path / "b" / "html" / "auto_examples" / example.with_suffix(".html")
         assert "Estimated memory usage" in page.read_text(encoding="utf-8"), page
