@@ -23,7 +23,8 @@ requests the head blocks on, and then the time to lay out a long page. In each h
   which no page here shows.
 
 So the site's template (``docs/_templates/layout.html``) leaves the search scripts out of
-every page but the search page (deferred instead if search as you type is turned on),
+every page but the search page (:func:`without_search_scripts`; deferred instead if search
+as you type is turned on),
 links ``basic.css`` itself, drops ``fontawesome.js`` from pages without a custom icon
 (:func:`without_unused_fontawesome`), and writes every script tag with
 :func:`deferred_tag`: files get ``defer``, inline scripts become modules, which run in
@@ -60,6 +61,11 @@ OPTIONAL_CSS = {
 # added with ``FontAwesome.library.add`` in a script of the site's); its standard icons are
 # a web font in its style sheet.
 _FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*/scripts/fontawesome\.js[^"]*"></script>')
+# The search tools pydata-sphinx-theme's ``extrahead`` block writes into every head but
+# the search page's, for search as you type.
+_SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:searchtools|language_data|searchindex)\.js[^"]*"></script>'
+)
 _INLINE = re.compile(r"^<script>")
 _FILE = re.compile(r"^<script (?![^>]*\b(?:defer|async|type)=)([^>]*\bsrc=)")
 
@@ -80,6 +86,15 @@ def without_unused_fontawesome(head, body):
     return head if "fa-custom" in body else _FONTAWESOME_JS.sub("", head)
 
 
+def without_search_scripts(head):
+    """The theme's ``extrahead`` output without its search scripts; the rest as it is.
+
+    Filtered, not rewritten: whatever else a theme release puts there (meta tags, so
+    far) still reaches every page.
+    """
+    return _SEARCH_SCRIPTS.sub("", head)
+
+
 def _css_name(css):
     return str(getattr(css, "filename", css)).rsplit("/", 1)[-1]
 
@@ -92,6 +107,7 @@ def on_page(app, pagename, templatename, context, doctree):
     # Custom icons are in the page's text, or in the header's icon links.
     icons = body + str(context.get("theme_icon_links", ""))
     context["without_unused_fontawesome"] = lambda head: without_unused_fontawesome(head, icons)
+    context["without_search_scripts"] = without_search_scripts
     css_files = context.get("css_files")
     if css_files is None:
         return

@@ -7,13 +7,19 @@ built pages' heads, and, in Chromium, that the deferred scripts still do their w
 the page's Sphinx options, copy buttons, and search from any page's search box.
 """
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import WALKTHROUGH
-from head_assets import deferred_tag, on_page, without_unused_fontawesome
+from head_assets import (
+    deferred_tag,
+    on_page,
+    without_search_scripts,
+    without_unused_fontawesome,
+)
 from pages import site_pages
 
 
@@ -60,6 +66,46 @@ def test_gallery_style_sheets_only_where_their_output_is():
     kept = [css.filename.rsplit("/", 1)[-1] for css in context["css_files"]]
     assert kept == ["pygments.css", "sg_gallery.css", "sg_gallery-rendered-html.css", "site.css"]
     assert shared == files  # the builder's own list, shared by every page, is left alone
+
+
+def test_search_scripts_are_filtered_out_and_the_rest_of_the_block_kept():
+    block = (
+        '\n  <meta name="viewport" content="width=device-width"/>'
+        '\n  <meta name="new-in-a-theme-release" content="x"/>'
+        '\n    <script src="../_static/searchtools.js"></script>'
+        '\n    <script src="../_static/language_data.js?v=1"></script>'
+        '\n    <script src="../searchindex.js"></script>'
+        '\n    <script src="../_static/other.js"></script>'
+    )
+    assert without_search_scripts(block) == (
+        '\n  <meta name="viewport" content="width=device-width"/>'
+        '\n  <meta name="new-in-a-theme-release" content="x"/>'
+        '\n    <script src="../_static/other.js"></script>'
+    )
+
+
+def _theme_head_meta_names():
+    """The names of the meta tags pydata-sphinx-theme's extrahead block writes."""
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    text = (theme / "layout.html").read_text(encoding="utf-8")
+    block = re.search(r"{%-? block extrahead %}(.*?){%-? endblock", text, re.S)
+    assert block, "pydata-sphinx-theme's layout.html has no extrahead block any more"
+    return re.findall(r'<meta name="([^"]+)"', block.group(1))
+
+
+def test_the_themes_head_tags_reach_every_page(site):
+    # docs/_templates/layout.html filters the theme's block instead of copying it, so
+    # what a theme release adds there reaches the pages.
+    names = _theme_head_meta_names()
+    assert "viewport" in names, names
+    for path in site_pages(site["html"]):
+        head = _head(site, path)
+        for name in names:
+            if name == "docbuild:last-update":  # only with html_last_updated_fmt
+                continue
+            assert head.find("meta", attrs={"name": name}), (path, name)
 
 
 def _head(site, path):
