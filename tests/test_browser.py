@@ -41,13 +41,25 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "i
 
 # Resolves once MathJax has typeset the page's formulas; at once on a page without any.
 # docs/_static/mathjax-after-load.js adds MathJax after the load event; MathJax creates
-# startup.promise when it starts, and resolves it when its pageReady is done.
+# startup.promise when it starts, and resolves it when its pageReady is done. Fails, rather
+# than waits forever, when that takes more than 20 s.
 MATH_TYPESET = """async () => {
     if (!document.querySelector(".math")) return;
+    const deadline = Date.now() + 20000;
     while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+        if (Date.now() > deadline) throw new Error("MathJax did not start within 20 s");
         await new Promise(done => setTimeout(done, 20));
     }
-    await MathJax.startup.promise;
+    let timer;
+    const late = new Promise((_, fail) => {
+        const error = new Error("MathJax did not finish typesetting within 20 s");
+        timer = setTimeout(() => fail(error), Math.max(0, deadline - Date.now()));
+    });
+    try {
+        await Promise.race([MathJax.startup.promise, late]);
+    } finally {
+        clearTimeout(timer);
+    }
 }"""
 
 

@@ -25,8 +25,8 @@ def test_an_array_written_in_a_block_is_counted(tmp_path):
 
 def test_garbage_an_earlier_example_left_is_not_subtracted(tmp_path):
     # A worker runs one example after another. What the earlier one left in reference
-    # cycles (figures, mostly) is freed by a collection; if that happened after the mark
-    # was reset, the next example's arrays would fill memory the mark already counted.
+    # cycles (figures, mostly) is freed by a collection; if that came after the mark was
+    # reset, the memory it freed would be subtracted from the next example's use.
     class Cycle:
         pass
 
