@@ -23,7 +23,7 @@ TEST_ENV := $(VENV)/.test-installed
 LINT_ENV := $(VENV)/.lint-installed
 endif
 
-.PHONY: help html html-noplot data serve test lint bench lighthouse profile clean distclean
+.PHONY: help html html-noplot data serve test lint bench bench-tests lighthouse profile clean distclean
 
 help:
 	@echo "make html         build the site into $(BUILDDIR)/html, running every example"
@@ -33,6 +33,7 @@ help:
 	@echo "make lint         ruff, codespell and sphinx-lint, as CI and pre-commit run them"
 	@echo "make bench        time clean, no-op and edit-one builds against a reference;"
 	@echo "                  each page's weight in the browser against its budget"
+	@echo "make bench-tests  time make test on a fresh clone, on every core and in one process"
 	@echo "make lighthouse   page weights and Lighthouse's mobile scores for every page"
 	@echo "make profile      where each example's time goes: imports, computation, drawing, PNG"
 	@echo "make data         put the shipped face.dat into SciPy's dataset cache"
@@ -82,6 +83,10 @@ lint: $(LINT_ENV)
 bench: $(TEST_ENV)
 	$(PYTHON) bench/bench.py $(BENCH_ARGS)
 	$(PYTHON) bench/pages.py $(PAGES_ARGS)
+
+# Minutes, not seconds: not part of make bench (bench/test_suite.py says why).
+bench-tests: $(TEST_ENV)
+	$(PYTHON) bench/test_suite.py $(BENCH_ARGS)
 
 # Lighthouse comes from the npm registry at the version bench/package-lock.json pins; it
 # runs Debian's Chromium and never downloads a browser.

@@ -210,3 +210,49 @@ def test_profile_splits_an_example_into_its_parts(reader_env):
     seconds = {key: float(cells[key].removesuffix(" s")) for key in parts}
     assert all(seconds[key] > 0 for key in parts), cells
     assert cells["figures"] == "5"  # the walkthrough's five figures, all drawn
+
+
+FAKE_MAKEFILE = """\
+test:
+\t@echo "$(PYTEST_ARGS)" >> {calls}
+\t@case "$(PYTEST_ARGS)" in *"-n 0"*) sleep 0.4;; *) sleep 0.2;; esac
+\t@test ! -f {fail}
+"""
+
+
+def fake_repository(folder, calls, fail):
+    """A git repository whose ``make test`` notes its arguments, and fails if ``fail``."""
+    folder.mkdir()
+    (folder / "Makefile").write_text(FAKE_MAKEFILE.format(calls=calls, fail=fail))
+    for command in (["init", "-q"], ["add", "Makefile"], ["commit", "-qm", "fake"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *command],
+            cwd=folder,
+            check=True,
+        )
+    return folder
+
+
+def test_make_test_is_timed_both_ways_on_fresh_clones(tmp_path):
+    calls, fail = tmp_path / "calls.txt", tmp_path / "fail"
+    repository = fake_repository(tmp_path / "repo", calls, fail)
+    command = [sys.executable, str(ROOT / "bench" / "test_suite.py"), "--runs", "2"]
+    command += ["--repository", str(repository), "--output", str(tmp_path / "results")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Alternating, one process first; pytest's cache off in the clones.
+    assert calls.read_text().split("\n")[:-1] == 2 * [
+        "-n 0 -p no:cacheprovider",
+        "-p no:cacheprovider",
+    ]
+    (report,) = (tmp_path / "results").glob("tests-*.json")
+    data = json.loads(report.read_text())
+    assert [len(data["runs"][way]) for way in ("one process", "every core")] == [2, 2]
+    median = data["median"]
+    assert data["ratio"] == pytest.approx(median["every core"] / median["one process"])
+    assert "| every core / one process |" in result.stdout
+
+    fail.write_text("")  # a failing suite has no time worth reporting
+    failed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert failed.returncode != 0
+    assert "make test failed" in failed.stderr
