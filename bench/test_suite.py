@@ -45,12 +45,10 @@ def time_make_test(project, python, pytest_args):
         str(project),
         "test",
         f"PYTHON={python}",
-        f"PYTEST_ARGS={pytest_args} -p no:cacheprovider".strip(),
+        "PYTEST_ARGS=" + " ".join(filter(None, [pytest_args, "-p no:cacheprovider"])),
     ]
-    env = dict(os.environ)
-    env.pop("PYTEST_ADDOPTS", None)
     start = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(
