@@ -119,7 +119,7 @@ sphinx_gallery_conf = {
     "gallery_dirs": ["auto_examples"],
     # Every .py in examples/ is a page whose code runs during the build.
     "filename_pattern": r"\.py$",
-    # The series is a course: its pages are numbered (plot_1_..., plot_2_...) and read
+    # The series is a course: its pages are numbered (plot_01_..., plot_02_...) and read
     # in that order.
     "within_subsection_order": "FileNameSortKey",
     # An example that raises fails the build (sphinx-gallery reports it by name).

@@ -201,7 +201,7 @@ show_image_and_histogram(kmeans_image, "8 bins placed by k-means (3 bits per pix
 # centres of the new bins. Like the uniform ones, they are the midpoints between each
 # bin's two edges, the values ``inverse_transform`` uses; they are close to the grey
 # levels k-means found but not equal to them, and
-# :ref:`sphx_glr_auto_examples_series_plot_1_choosing_bins.py` measures what that costs.
+# :ref:`sphx_glr_auto_examples_series_plot_01_choosing_bins.py` measures what that costs.
 kmeans_centres = bin_centres(kmeans)
 print(f"Centres of the k-means bins: {kmeans_centres}")
 
@@ -249,5 +249,5 @@ print(f"Bytes as uint8: {codes_as_bytes.nbytes}")
 # So far, quantizing has cost detail and saved nothing. To turn 3 bits per pixel into a
 # real saving, the codes have to be packed several to a byte; the image then also needs
 # its table of 8 grey levels to be displayed again.
-# :ref:`sphx_glr_auto_examples_series_plot_2_saving_memory.py` does exactly that, and
+# :ref:`sphx_glr_auto_examples_series_plot_02_saving_memory.py` does exactly that, and
 # measures every byte.

@@ -43,7 +43,7 @@ if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
 from project_copy import copy_project  # noqa: E402
 
 WALKTHROUGH = "plot_vector_quantization"
-# Every example, as a path relative to examples/ (e.g. series/plot_1_choosing_bins.py).
+# Every example, as a path relative to examples/ (e.g. series/plot_01_choosing_bins.py).
 EXAMPLES = sorted(p.relative_to(ROOT / "examples") for p in (ROOT / "examples").rglob("*.py"))
 
 # The numbers the seed example published, which the walkthrough must print.

@@ -444,7 +444,7 @@ def test_copy_button_copies_the_code_without_its_output(context, base_url):
 
 
 def test_formulas_are_typeset_by_the_sites_own_mathjax(visit):
-    page = visit.open("auto_examples/series/plot_1_choosing_bins.html")
+    page = visit.open("auto_examples/series/plot_01_choosing_bins.html")
     page.wait_for_selector("mjx-container", timeout=15000)
     assert page.locator("mjx-container").count() > 0
     scripts = page.eval_on_selector_all("script[src]", "s => s.map(e => e.src)")

@@ -21,7 +21,7 @@ from project_copy import SMALL_EXAMPLES, copy_project, copy_project_with_small_g
 
 POOL_LINE = re.compile(r"running (\d+) examples? in (\d+) worker process")
 CAN_FORK = _can_fork()
-EDITED = "series/plot_3_rate_distortion.py"
+EDITED = "series/plot_03_rate_distortion.py"
 EDIT = "\n# %%\n# A sentence added by the rebuild test.\n"
 HEADER_EDIT = "\nA line added to the header of the course by the rebuild test.\n"
 SKIPPED = "gallery unchanged since the last build"

@@ -7,7 +7,7 @@ page's helper functions wherever that is cheap.
 import numpy as np
 import pytest
 
-PAGE = "series/plot_5_block_vector_quantization.py"
+PAGE = "series/plot_07_block_vector_quantization.py"
 
 
 @pytest.fixture(scope="module")

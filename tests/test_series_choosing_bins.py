@@ -14,7 +14,7 @@ from conftest import numbers_after
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import KBinsDiscretizer
 
-PAGE = "series/plot_1_choosing_bins.py"
+PAGE = "series/plot_01_choosing_bins.py"
 STRATEGIES = ["uniform", "quantile", "kmeans"]
 # The page says: "Every quantile bin is within 3 % of an eighth of the image."
 QUANTILE_TOLERANCE = 0.03

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-PAGE = "series/plot_4_colour_quantization.py"
+PAGE = "series/plot_05_colour_quantization.py"
 
 
 def our_psnr(image, reference):

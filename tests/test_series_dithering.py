@@ -16,7 +16,7 @@ from PIL import Image
 from scipy.ndimage import gaussian_filter
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-PAGE = "series/plot_6_dithering.py"
+PAGE = "series/plot_04_dithering.py"
 NEAREST = "Nearest level"
 ORDERED = "Ordered (Bayer 8×8)"
 DIFFUSED = "Floyd–Steinberg (Pillow)"

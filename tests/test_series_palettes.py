@@ -18,7 +18,7 @@ from PIL import Image, features
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-PAGE = "series/plot_7_palettes.py"
+PAGE = "series/plot_06_palettes.py"
 SIZES = [16, 64, 256]
 BUILT_IN = ["Median cut", "Maximum coverage", "Fast octree"]
 KMEANS = ["KMeans", "MiniBatchKMeans"]

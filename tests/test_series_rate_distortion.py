@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sklearn.preprocessing import KBinsDiscretizer
 
-PAGE = "series/plot_3_rate_distortion.py"
+PAGE = "series/plot_03_rate_distortion.py"
 STRATEGIES = ["uniform", "quantile", "k-means"]
 
 

@@ -1,4 +1,4 @@
-"""Check the claims of "Saving the memory for real" (examples/series/plot_2_saving_memory.py).
+"""Check the claims of "Saving the memory for real" (examples/series/plot_02_saving_memory.py).
 
 The page's own variables come from ``run_example``; the printed sizes come from running the
 page as a reader would, as a script. Every size is then recomputed here without the page's
@@ -20,7 +20,7 @@ from conftest import WALKTHROUGH
 from PIL import Image
 from scipy.stats import entropy as scipy_entropy
 
-PAGE = "series/plot_2_saving_memory.py"
+PAGE = "series/plot_02_saving_memory.py"
 CODEBOOK_BYTES = 8
 TABLE_LINE = re.compile(
     r"^(?P<name>\S.*?)\s+(?P<bytes>\d+) bytes\s+(?P<bpp>[\d.]+) bits per pixel"

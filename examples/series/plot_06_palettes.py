@@ -92,7 +92,7 @@ assert dithered.getpalette() == not_dithered.getpalette()
 # %%
 # K-means palettes
 # ----------------
-# As on the page :ref:`sphx_glr_auto_examples_series_plot_4_colour_quantization.py`,
+# As on the page :ref:`sphx_glr_auto_examples_series_plot_05_colour_quantization.py`,
 # k-means runs on a random sample of 10 000 pixels, not on all 196608, with
 # ``n_init=1`` (a single start from scikit-learn's k-means++ centres) and
 # ``random_state=0``; the sample's seed is fixed too. We try two of scikit-learn's
@@ -729,7 +729,7 @@ for name in ["Median cut", "Maximum coverage", "Fast octree"]:
 # * **Dither** when flat patches or bands show, typically with few colours and smooth
 #   gradients. Here it adds 1 to 34% to the PNG, and it lowers PSNR and SSIM for every
 #   palette but fast octree's own; the page
-#   :ref:`sphx_glr_auto_examples_series_plot_6_dithering.py` shows how both measures
+#   :ref:`sphx_glr_auto_examples_series_plot_04_dithering.py` shows how both measures
 #   change their verdict once the image is blurred as distance blurs it for the eye.
 # * **Fit in CIELAB** when colour fidelity as perceived matters more than PSNR, and map
 #   in CIELAB too.

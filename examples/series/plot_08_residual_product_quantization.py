@@ -4,7 +4,7 @@ Beyond one codebook: residual and product quantization
 ======================================================
 
 The page on :ref:`block vector quantization
-<sphx_glr_auto_examples_series_plot_5_block_vector_quantization.py>` ended at a wall. To
+<sphx_glr_auto_examples_series_plot_07_block_vector_quantization.py>` ended at a wall. To
 spend R bits on each pixel of a 4×4 block, one codebook needs a codeword for every code
 of 16R bits: 256 codewords at half a bit per pixel, 65536 at one bit, more than the
 image has blocks.

@@ -29,7 +29,7 @@ distance blurs them for the eye.
 # the levels must surround every grey of the image. We therefore spread them evenly from
 # black to white, level :math:`i` at :math:`i \times 255 / (L - 1)` rounded to an
 # integer, instead of fitting them to the image as the earlier pages did, for instance
-# :ref:`sphx_glr_auto_examples_series_plot_3_rate_distortion.py` (a level fitted above
+# :ref:`sphx_glr_auto_examples_series_plot_03_rate_distortion.py` (a level fitted above
 # the darkest pixels leaves them nothing darker to mix with).
 #
 # Without dithering, every pixel takes its nearest level. With evenly spaced levels the
@@ -81,7 +81,7 @@ for bits in bit_depths:
 # ---------
 # Here is a close-up, 72 by 108 pixels around the raccoon's nose, at each depth. The
 # titles give the PSNR of the whole image, as defined on
-# :ref:`sphx_glr_auto_examples_series_plot_1_choosing_bins.py`:
+# :ref:`sphx_glr_auto_examples_series_plot_01_choosing_bins.py`:
 # :math:`10 \log_{10} (255^2 / \mathrm{MSE})` in dB, higher is better.
 import matplotlib.pyplot as plt
 
@@ -621,7 +621,7 @@ for bits in bit_depths:
 # What dithering costs
 # --------------------
 # Grain is detail, and detail costs bytes. Saved as palette PNG files, as on
-# :ref:`sphx_glr_auto_examples_series_plot_2_saving_memory.py`, with 1, 2 or 4 bits
+# :ref:`sphx_glr_auto_examples_series_plot_02_saving_memory.py`, with 1, 2 or 4 bits
 # per index (PNG has no 3-bit depth; Pillow picks the smallest that fits), the
 # dithered images are larger, and Floyd–Steinberg's irregular grain more so than
 # Bayer's repeating tile:

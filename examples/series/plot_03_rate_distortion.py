@@ -56,7 +56,7 @@ print(f"Grey levels in use: {in_use.sum()} (from {levels_in_use.min()} to {level
 # A set of bins does not fix the grey level each bin is shown with. The walkthrough used
 # the centre of the bin. Here every bin is shown with the *mean* grey level of its
 # pixels: for a fixed bin, that is the one value with the smallest squared error (the
-# page :ref:`sphx_glr_auto_examples_series_plot_1_choosing_bins.py` shows why), so every
+# page :ref:`sphx_glr_auto_examples_series_plot_01_choosing_bins.py` shows why), so every
 # strategy is scored at its best and the comparison is about where the bins are, nothing
 # else.
 #
