@@ -62,7 +62,7 @@ html-noplot: $(DOCS_ENV)
 	$(SPHINXBUILD) -b html -D plot_gallery=0 docs $(BUILDDIR)/html
 
 data: $(DOCS_ENV)
-	$(PYTHON) sphinxext/provision_data.py
+	$(PYTHON) -m sphinxext.helpers.dataset
 
 serve: $(DOCS_ENV)
 	@test -f $(BUILDDIR)/html/index.html || { echo "No site in $(BUILDDIR)/html: run 'make html' first." >&2; exit 1; }
@@ -70,7 +70,7 @@ serve: $(DOCS_ENV)
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
 
 test: $(TEST_ENV)
-	$(PYTHON) -m pytest tests -n auto --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+	$(PYTHON) -m pytest tests -n auto --dist loadfile $(PYTEST_ARGS)
 
 # Settings in pyproject.toml; the same tools as .pre-commit-config.yaml.
 lint: $(LINT_ENV)

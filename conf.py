@@ -2,21 +2,24 @@
 
 The Makefile runs ``sphinx-build -c . docs _build/html``: this file lives at the top of the
 repository, the hand-written pages in ``docs/``, the gallery sources in ``examples/``, and
-the site's own Sphinx extensions, with the helpers this file calls, in ``sphinxext/`` (as
-scikit-learn's and matplotlib's ``doc/sphinxext/``).
+the site's own Sphinx extensions, with the helpers this file calls, in the package
+``sphinxext/`` (as scikit-learn's and matplotlib's ``doc/sphinxext/``; its ``__init__.py``
+says what goes where, and orders the extensions' event priorities).
 """
 
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "sphinxext"))
+# The repository's root, so that the local package is importable as `sphinxext`.
+sys.path.insert(0, str(ROOT))
 
-from api_links import intersphinx_mapping as _api_links  # noqa: E402
-from peak_memory import peak_memory  # noqa: E402
-from provision_data import DatasetError, provision  # noqa: E402
 from sphinx.errors import ConfigError  # noqa: E402
 from sphinx.util import logging  # noqa: E402
+
+from sphinxext.helpers.api_links import intersphinx_mapping as _api_links  # noqa: E402
+from sphinxext.helpers.dataset import DatasetError, provision  # noqa: E402
+from sphinxext.helpers.peak_memory import peak_memory  # noqa: E402
 
 logger = logging.getLogger("conf")
 
@@ -33,21 +36,19 @@ extensions = [
     "sphinx.ext.intersphinx",  # links from code and prose to the upstream API docs
     "sphinx_copybutton",  # a copy button on every code cell
     "sphinx_gallery.gen_gallery",  # examples/ -> pages, notebooks, downloads
-    # Local extensions, one module each in sphinxext/.
-    "api_usage_page",  # local: the "API used in this gallery" page
-    "local_mathjax",  # local: formulas render offline, no CDN request
-    "gallery_polish",  # local: thumbnail alt text, distinct page titles
-    "gallery_pool",  # local: all examples in one worker pool, or serial
-    "gallery_unchanged",  # local: no regeneration when nothing changed
-    "code_links",  # local: no code tokenizing for API links when none resolve
-    "gallery_prune",  # local: a renamed or deleted example leaves nothing behind
-    "stable_config",  # local: a no-op rebuild does not claim the configuration changed
-    "figure_images",  # local: figure sizes, lazy loading, srcset, tap to full size
-    "page_description",  # local: a meta description from each page's first paragraph
-    "running_times_offline",  # local: the running-times page without CDN scripts
-    "nav_toggle_labels",  # local: the sidebar's expand buttons get a name
-    "mathjax_after_load",  # local: MathJax starts after the page has loaded
-    "head_assets",  # local: no script, search index or unused style sheet before first paint
+    # Local extensions, one module each, grouped by concern (sphinxext/__init__.py).
+    # Around sphinx-gallery's generation step:
+    "sphinxext.gallery.prune",  # a renamed or deleted example leaves nothing behind
+    "sphinxext.gallery.api_page",  # the "API used in this gallery" page
+    # On the HTML pages readers get:
+    "sphinxext.frontend.local_mathjax",  # formulas render offline, no CDN request
+    "sphinxext.frontend.gallery_polish",  # thumbnail alt text, distinct page titles
+    "sphinxext.frontend.figure_images",  # figure sizes, lazy loading, srcset, tap to full size
+    "sphinxext.frontend.page_description",  # a meta description from each page's first paragraph
+    "sphinxext.frontend.running_times_offline",  # the running-times page without CDN scripts
+    "sphinxext.frontend.nav_toggle_labels",  # the sidebar's expand buttons get a name
+    "sphinxext.frontend.mathjax_after_load",  # MathJax starts after the page has loaded
+    "sphinxext.frontend.head_assets",  # no script or unused style sheet before first paint
 ]
 root_doc = "index"
 exclude_patterns = [
@@ -62,15 +63,21 @@ exclude_patterns = [
 html_theme = "pydata_sphinx_theme"
 html_static_path = ["docs/_static"]
 # The theme's layout with lighter heads: Lighthouse mobile 0.83-0.90 -> 0.91-0.99
-# (docs/_templates/layout.html; sphinxext/head_assets.py has the measurements).
+# (docs/_templates/layout.html; sphinxext/frontend/head_assets.py says why).
 templates_path = ["docs/_templates"]
-html_css_files = ["site.css"]  # accessible thumbnail links, figure links (docs/_static/)
+# Accessible thumbnail links, figure links (docs/_static/). Given as Sphinx completes it
+# (priority 800: after the extensions' style sheets), so that a rebuild compares equal.
+html_css_files = [("site.css", {"priority": 800})]
 html_favicon = "docs/_static/favicon.svg"
 html_logo = "docs/_static/favicon.svg"
 html_theme_options = {
     "logo": {"text": "Quantizing images", "alt_text": "Quantizing images: home"},
     "show_toc_level": 2,
+    # The theme's defaults, given here so that a rebuild compares equal (it sets them
+    # while building when conf.py does not).
+    "icon_links": [],
 }
+html_permalinks_icon = "#"
 html_show_sourcelink = False
 # Pages outside the gallery have no section to navigate: no empty left sidebar there.
 html_sidebars = {"index": [], "api_used": [], "sg_execution_times": []}
@@ -89,7 +96,7 @@ except DatasetError as error:
 # -- Links to upstream API docs ------------------------------------------------------------
 # Online when the doc hosts answer, from local objects.inv files with QI_INVENTORIES=dir,
 # or off; a build without network stays clean and says so in one line
-# (sphinxext/api_links.py).
+# (sphinxext/helpers/api_links.py).
 try:
     intersphinx_mapping, _links_note = _api_links()
 except ValueError as error:
@@ -107,13 +114,10 @@ copybutton_exclude = ".linenos, .gp, .go"
 # -- sphinx-gallery ----------------------------------------------------------------------
 sphinx_gallery_conf = {
     # Run the examples in parallel, as many at once as `sphinx-build -j` says (the
-    # Makefile passes -j auto: one per core). sphinx-gallery's own parallel mode runs one
-    # gallery directory at a time (a clean build took 1.10 times as long, 11 pairs) and
-    # imports joblib even in a no-op rebuild, so it stays off: sphinxext/gallery_pool.py
-    # runs the examples to run, from every directory, in one pool of worker processes
-    # forked from the build instead. If a sphinx-gallery upgrade changes what the pool
-    # relies on, it steps aside and sets this option to the -j value for that build.
-    "parallel": False,
+    # Makefile passes -j auto: one per core; -j 1 runs them in the build process). It
+    # works one gallery folder at a time: the walkthrough, alone in examples/, runs by
+    # itself, then the course in examples/series/.
+    "parallel": True,
     # Where the sources are and where the generated pages go (relative to docs/).
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],
@@ -126,15 +130,14 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     "abort_on_example_error": False,
     # Figures are saved as lossless WebP by sphinx-gallery's matplotlib scraper: the same
-    # pixels as PNG in 30 % fewer bytes, and faster to encode (sphinxext/figure_scraper.py).
-    "image_scrapers": ("figure_scraper.matplotlib_webp",),
+    # pixels as PNG in 30 % fewer bytes, and faster to encode
+    # (sphinxext/helpers/figure_scraper.py).
+    "image_scrapers": ("sphinxext.helpers.figure_scraper.matplotlib_webp",),
     # Figures also at twice the resolution, for high-density screens, where it pays: the
     # column is up to 720 CSS px, figures are 600 to 1200 px wide, and those from 1080 px
-    # on get no 2x file (sphinxext/figure_scraper.py). The browser takes it only where the
-    # figure is shown wider than its 1x file (never on a 1x screen; figure_images.py).
-    # Measured cost, clean builds of the nine examples (CPU, mean of two, loaded machine):
-    # no 2x 29.9 s and 4.5 MB of images, 2x where it pays 33.1 s and 11.7 MB, 2x for
-    # every figure 36.4 s and 17.6 MB.
+    # on get no 2x file (sphinxext/helpers/figure_scraper.py; its cost is in the README).
+    # The browser takes it only where the figure is shown wider than its 1x file (never on
+    # a 1x screen; sphinxext/frontend/figure_images.py).
     "image_srcset": ["2x"],
     # Figures are drawn off-screen; the notebooks switch to inline plots.
     "matplotlib_animations": False,
@@ -145,13 +148,15 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     # Examples print their results explicitly; a trailing expression is not echoed.
     "capture_repr": (),
-    # Each example starts from a fresh matplotlib state. peak_memory.prepare_example
-    # imports what the example imports and resets the memory mark before it runs.
-    "reset_modules": ("matplotlib", "peak_memory.prepare_example"),
+    # Each example starts from a fresh matplotlib state. prepare_example imports what the
+    # example imports and resets the memory mark before it runs. Named as strings, so the
+    # configuration Sphinx pickles compares equal from one build to the next.
+    "reset_modules": ("matplotlib", "sphinxext.helpers.peak_memory.prepare_example"),
     "reset_modules_order": "both",
     # Peak memory on every page: how far the example raised the process's resident
-    # memory (sphinxext/peak_memory.py says exactly what that counts). Costs no run time and
-    # works in serial and parallel builds alike.
+    # memory (sphinxext/helpers/peak_memory.py says exactly what that counts). Costs no run
+    # time and works in serial and parallel builds alike. This option takes no string: the
+    # object compares equal to itself across builds.
     "show_memory": peak_memory,
     # Show the time of every example on the execution-times page, however short.
     "min_reported_time": 0,

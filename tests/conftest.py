@@ -4,13 +4,12 @@ The site is built the way a maintainer builds it, with ``make html``, but in a t
 copy of the project and with an empty, temporary dataset cache (``XDG_CACHE_HOME``), so
 the tests neither touch the checkout's own build nor depend on the tester's cache.
 
-``make test`` runs the tests in several processes (pytest-xdist, one per core). What is
+``make test`` runs the tests in several processes (pytest-xdist, one per core, each test
+file in one process: ``--dist loadfile``, so a module's fixtures are made once). What is
 costly is still done once for the whole run, not once per process: the site is built by
 the first process that needs it, under a file lock, in a folder all of them share, and
-the others read it there; so are the examples' runs as plain scripts. Tests that share
-a module-scoped fixture built from an example's run, or from builds, stay in one process,
-so that the work is not repeated; tests that build sites of their own are handed out
-first (the Makefile passes ``--dist loadgroup --no-loadscope-reorder``).
+the others read it there; so are the examples' runs as plain scripts. Tests of the
+extensions build a small site in this process instead (tests/project_copy.py).
 """
 
 import contextlib
@@ -20,20 +19,17 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "sphinxext"))
+sys.path.insert(0, str(ROOT))  # the sphinxext package, as conf.py imports it
 sys.path.insert(0, str(ROOT / "bench"))
 
 # Under pytest-xdist, each worker process, and what it starts (examples, notebooks,
-# builds), gets its share of the cores for OpenMP and BLAS, as the build's pool gives its
-# workers (sphinxext/gallery_pool.py): k-means on two threads, with both cores busy, spends
-# its time waiting (on a loaded machine, plot_5 as a script took 63 s of wall time, where
-# one thread needs under 5 s of CPU). Set before any test imports NumPy or scikit-learn,
+# builds), gets its share of the cores for OpenMP and BLAS: k-means on two threads, with
+# both cores busy, spends its time waiting. Set before any test imports NumPy or scikit-learn,
 # and left alone if already set.
 if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     _threads = max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))
@@ -133,107 +129,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"Screenshots of {count} pages: {folder}")
 
 
-def module_fixtures(item):
-    """The names of the module-scoped fixtures ``item`` uses (directly or not).
-
-    Read from pytest's private ``_fixtureinfo``; tests/test_parallel_tests.py guards it.
-    Without it the list is empty: the tests still run and pass, only less evenly shared.
-    """
-    info = getattr(item, "_fixtureinfo", None)
-    definitions = getattr(info, "name2fixturedefs", {})
-    return sorted(
-        name
-        for name, defs in definitions.items()
-        if defs and getattr(defs[-1], "scope", None) == "module"
-    )
-
-
-# Modules whose tests build sites of their own: each such test is a long chain of work,
-# so they are handed out first, to run beside the rest rather than after it. (Only an
-# order: a module missing from the list runs all the same.)
-BUILDS_OF_THEIR_OWN = (
-    "test_bench",
-    "test_publish",
-    "test_rebuild",
-    "test_rename_example",
-    "test_failing_example",
-    "test_dataset",
-    "test_api_links",
-)
-
-# Under pytest-xdist, which tests must run in the same worker process: a module-scoped
-# fixture (an example's run and what is computed from it, a series of builds) is made
-# once per process that runs one of its tests, so the tests that use one stay together;
-# the others are shared out one by one. xdist's own way, ``xdist_group`` marks with
-# ``--dist loadgroup``, does nothing with pytest 9.2 (pytest-xdist issue #1386: the mark
-# is written into the test's id, which pytest 9.2 no longer lets a plugin change). So the
-# workers write the groups they collect to a file the main process names (this variable),
-# and the main process schedules with them (pytest_xdist_make_scheduler, below).
-GROUPS_FILE = "QI_TEST_GROUPS"
-
-
-def pytest_configure(config):
-    if os.environ.get("PYTEST_XDIST_WORKER") or getattr(config.option, "dist", "no") == "no":
-        return
-    handle, path = tempfile.mkstemp(prefix="qi-test-groups-", suffix=".json")
-    os.close(handle)
-    os.environ[GROUPS_FILE] = path  # inherited by the workers, started after this
-
-
-def pytest_unconfigure(config):
-    if not os.environ.get("PYTEST_XDIST_WORKER") and GROUPS_FILE in os.environ:
-        Path(os.environ.pop(GROUPS_FILE)).unlink(missing_ok=True)
-
-
-def fixture_groups(items):
-    """``{test id: group}`` for the tests that share a module's fixture."""
-    return {item.nodeid: item.module.__name__ for item in items if module_fixtures(item)}
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests that build sites of their own first; under xdist, say which go together."""
-    items.sort(key=lambda item: item.module.__name__ not in BUILDS_OF_THEIR_OWN)
-    groups_file = os.environ.get(GROUPS_FILE)
-    if groups_file and os.environ.get("PYTEST_XDIST_WORKER"):
-        # Every worker collects the same tests and writes the same groups; each writes
-        # a file of its own, then renames it, so that the main process never reads half.
-        mine = f"{groups_file}.{os.environ['PYTEST_XDIST_WORKER']}"
-        Path(mine).write_text(json.dumps(fixture_groups(items)))
-        os.replace(mine, groups_file)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadgroup``, with the groups the workers wrote (see GROUPS_FILE)."""
-    if config.getvalue("dist") != "loadgroup" or GROUPS_FILE not in os.environ:
-        return None
-    return module_group_scheduling(config, log, Path(os.environ[GROUPS_FILE]))
-
-
-def module_group_scheduling(config, log, groups_file):
-    """xdist's loadgroup scheduler, grouping the tests named in ``groups_file`` too.
-
-    It overrides the scheduler's private ``_split_scope``, as xdist's own LoadGroupScheduling
-    does (tests/test_parallel_tests.py guards it). With the list of groups unreadable, or
-    the method gone, the tests are shared out one by one: slower, never wrong.
-    """
-    from xdist.scheduler import LoadGroupScheduling
-
-    class ModuleGroupScheduling(LoadGroupScheduling):
-        def _split_scope(self, nodeid):
-            scope = super()._split_scope(nodeid)
-            if scope != nodeid:  # an xdist_group mark that xdist could read after all
-                return scope
-            if not hasattr(self, "_groups"):
-                try:
-                    self._groups = json.loads(groups_file.read_text() or "{}")
-                except (OSError, ValueError):
-                    self._groups = {}
-            return self._groups.get(nodeid, nodeid)
-
-    return ModuleGroupScheduling(config, log)
-
-
 def shared_root(tmp_path_factory):
     """A folder of this test run that every pytest-xdist worker process sees.
 
@@ -306,7 +201,7 @@ def site(tmp_path_factory, dataset_cache):
 def reader_env(dataset_cache):
     """The environment of a reader whose cache already holds the image, as after a build
     or a first download (provisioned here, so the tests using it do not need the site)."""
-    from provision_data import provision
+    from sphinxext.helpers.dataset import provision
 
     provision(cache_dir=dataset_cache / "scipy-data")
     return env_with_cache(dataset_cache)

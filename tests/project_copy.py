@@ -1,10 +1,14 @@
 """Copy the project's sources, without what builds generate, for a build elsewhere.
 
 The tests and the benchmark build the site in a temporary copy, so that they never
-touch the checkout's own build and always start from the sources alone.
+touch the checkout's own build and always start from the sources alone. Tests of the
+extensions build a copy with a gallery of two small examples, in the test's own process.
 """
 
+import io
+import os
 import shutil
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +38,10 @@ def copy_project(dest):
     return dest
 
 
-# -- A small gallery, for tests of the build's machinery ----------------------------------
-# Tests whose subject is how the build runs examples (a pool, a fallback, a failure), not
-# what the examples show, build this instead of the real gallery: a clean build of it
-# takes a few seconds, of the real one about 16 s on two cores, and make test runs several.
+# -- A small site, for tests of the extensions and of how the build runs ------------------
+# Tests whose subject is the build (rebuilds, renames, a failure, links, the dataset), not
+# what the examples show, build the project with this gallery instead of the real one:
+# the same conf.py, extensions, theme and pages, and two quick examples.
 
 SMALL_EXAMPLE = '''"""
 {title}
@@ -86,3 +90,48 @@ def copy_project_with_small_gallery(dest):
     shutil.rmtree(project / "examples")
     small_gallery(project / "examples")
     return project
+
+
+def build_in_process(project, builddir, overrides=None, env=None, buildername="html"):
+    """Build ``project``'s site in this process, as ``make html`` does; return the result.
+
+    The same call as ``sphinx-build -c <project> -W --keep-going docs <builddir>/html``,
+    made through Sphinx's API as ``sphinx.testing`` does (whose ``SphinxTestApp`` wants
+    conf.py beside the sources), with one job: the examples run here. ``env`` is set for
+    the build's length (``XDG_CACHE_HOME``, ``QI_INVENTORIES``). Returns a dict: ``app``,
+    ``log`` (status and warnings), ``statuscode`` (1 after a warning), ``html``.
+    """
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    project, builddir = Path(project), Path(builddir)
+    status, warning = io.StringIO(), io.StringIO()
+    saved_path, saved_env, saved_cwd = sys.path[:], dict(os.environ), os.getcwd()
+    os.environ.update({"MPLBACKEND": "Agg", **(env or {})})
+    try:
+        # As sphinx-build does: docutils' registries are restored after the build.
+        with patch_docutils(project), docutils_namespace():
+            app = Sphinx(
+                project / "docs",
+                project,
+                builddir / buildername,
+                builddir / "doctrees",
+                buildername,
+                confoverrides=overrides or {},
+                status=status,
+                warning=warning,
+                warningiserror=True,
+                parallel=1,
+            )
+            app.build()
+    finally:
+        sys.path[:] = saved_path
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+    return {
+        "app": app,
+        "log": status.getvalue() + warning.getvalue(),
+        "statuscode": app.statuscode,
+        "html": builddir / buildername,
+    }

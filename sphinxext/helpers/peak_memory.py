@@ -1,22 +1,17 @@
 """The peak memory shown at the end of each example page.
 
 sphinx-gallery's own measurement needs memory_profiler and is switched off in parallel
-builds; its ``show_memory`` option also takes a callable, which works in both. sphinx-gallery
-calls it once before an example (with an empty function) and then around each code block,
+builds; its ``show_memory`` option also takes a callable, which works in both (it takes no
+string, so conf.py imports the object). sphinx-gallery calls it around each code block
 and prints the largest value minus the first, as "Estimated memory usage: N MB".
 
-What the number means, on Linux: how far the example raised the resident memory (RSS) of
-the process that ran it. Before each example we hand freed memory back to the system
-(``malloc_trim``) and reset the kernel's high-water mark (``VmHWM``, through
-``/proc/self/clear_refs``); after each block we read that mark. So every NumPy array the
-example writes counts, and so does memory compiled libraries allocate; the libraries the
-example imports are imported before the measurement starts and do not count. This costs
-nothing at run time. (tracemalloc would see only allocations made through Python, and made
-the k-means examples six times slower.)
-
-Elsewhere, where the kernel offers no resettable high-water mark, we fall back to
-tracemalloc: memory allocated through Python, NumPy arrays included, at a cost in speed.
-The value is in MB (10**6 bytes), the unit sphinx-gallery prints.
+On Linux the number is how far the example raised the resident memory of the process
+that ran it: before each example (``reset_modules``, named as a string in conf.py) freed
+memory goes back to the system (``malloc_trim``) and the kernel's high-water mark is reset
+(``/proc/self/clear_refs``); after each block the mark (``VmHWM``) is read. Libraries the
+example imports are imported before the mark is reset and do not count; it costs no run
+time. Elsewhere it falls back to tracemalloc (allocations made through Python only, and
+slower). MB are 10**6 bytes, the unit sphinx-gallery prints.
 """
 
 import ast
@@ -115,8 +110,7 @@ def prepare_example(gallery_conf, fname, when=None):
 
     The collection must come before the reset: sphinx-gallery collects garbage itself
     between this hook and its first memory reading, and what that frees would otherwise
-    be subtracted from the example's own use. A worker that had run a larger example
-    first printed 17 to 41 MB for the walkthrough, whose arrays alone take 25 MB.
+    be subtracted from the example's own use.
     """
     if tracemalloc.is_tracing():
         tracemalloc.stop()

@@ -10,6 +10,8 @@ is not kept in git.
 import json
 from pathlib import Path
 
+from sphinxext import PRIORITY
+
 PAGE = "api_used"
 TITLE = "API used in this gallery"
 
@@ -19,7 +21,8 @@ def _objects_by_package(app):
 
     sphinx-gallery writes, beside each generated example, a ``.codeobj.json`` of the names
     its code uses; ``is_explicit`` marks the ones written in the code (not reached through
-    a base class). Methods are left out: their class stands for them.
+    a base class). Methods are left out: their class stands for them. The file is not
+    documented: tests/test_sphinx_gallery_internals.py guards its shape.
     """
     conf = app.config.sphinx_gallery_conf
     srcdir = Path(app.srcdir)
@@ -75,7 +78,5 @@ def write_page(app):
 
 
 def setup(app):
-    # sphinx-gallery generates the gallery (and its backreferences) on builder-inited at
-    # the default priority 500; run after it.
-    app.connect("builder-inited", write_page, priority=900)
+    app.connect("builder-inited", write_page, priority=PRIORITY["gallery.api_page"])
     return {"parallel_read_safe": True, "parallel_write_safe": True}

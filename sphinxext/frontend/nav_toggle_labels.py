@@ -11,6 +11,8 @@ the browser tests' axe check says so.
 
 import functools
 
+from sphinxext import PRIORITY
+
 THEME_FUNCTION = "generate_toctree_html"
 
 
@@ -41,5 +43,9 @@ def wrap_sidebar_function(app, pagename, templatename, context, doctree):
 
 def setup(app):
     # After the theme's own handler (priority 500) has put the function in the context.
-    app.connect("html-page-context", wrap_sidebar_function, priority=600)
+    app.connect(
+        "html-page-context",
+        wrap_sidebar_function,
+        priority=PRIORITY["frontend.nav_toggle_labels"],
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

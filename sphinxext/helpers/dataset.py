@@ -10,7 +10,8 @@ before any example runs we copy the file shipped in ``data/`` into that cache:
   an example must never run on a wrong image.
 
 The examples know nothing of this: a reader who downloads a script lets SciPy fetch the
-file as usual. Conf.py calls :func:`provision` at start-up; ``make data`` runs this file.
+file as usual. conf.py calls :func:`provision` at start-up; ``make data`` runs
+``python -m sphinxext.helpers.dataset``.
 """
 
 import hashlib
@@ -22,7 +23,7 @@ from pathlib import Path
 # The value SciPy pins in scipy/datasets/_registry.py for "face.dat".
 FACE_SHA256 = "9d8b0b4d081313e2b485748c770472e5a95ed1738146883d84c7030493e82886"
 FACE_NAME = "face.dat"
-SHIPPED_FACE = Path(__file__).resolve().parent.parent / "data" / FACE_NAME
+SHIPPED_FACE = Path(__file__).resolve().parents[2] / "data" / FACE_NAME
 
 
 class DatasetError(RuntimeError):

@@ -50,6 +50,8 @@ long task of 220-800 ms on the slowed CPU, most of their 160-330 ms of blocking 
 
 import re
 
+from sphinxext import PRIORITY
+
 # sphinx-gallery's style sheets that style one kind of output each, with the class names
 # (in the page's HTML) they style.
 OPTIONAL_CSS = {
@@ -122,5 +124,5 @@ def on_page(app, pagename, templatename, context, doctree):
 
 def setup(app):
     # After the theme's and the extensions' handlers, which add files to the page.
-    app.connect("html-page-context", on_page, priority=900)
+    app.connect("html-page-context", on_page, priority=PRIORITY["frontend.head_assets"])
     return {"parallel_read_safe": True, "parallel_write_safe": True}

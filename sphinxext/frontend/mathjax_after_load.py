@@ -13,6 +13,8 @@ fell from 508 to 183 ms (median of 3), its score from 0.79 to 0.84. Whatever
 loader loads; ``mathjax3_config`` still applies (the loader only adds to its ``startup``).
 """
 
+from sphinxext import PRIORITY
+
 LOADER = "mathjax-after-load.js"
 
 
@@ -25,5 +27,7 @@ def load_after_the_page(app, config):
 
 def setup(app):
     # After every extension's setup (local_mathjax sets mathjax_path there).
-    app.connect("config-inited", load_after_the_page, priority=900)
+    app.connect(
+        "config-inited", load_after_the_page, priority=PRIORITY["frontend.mathjax_after_load"]
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,42 +1,17 @@
 """A Sphinx extension: when an example is renamed or deleted, what was built from it goes too.
 
-sphinx-gallery writes what it makes of each example into the gallery folders
-(``docs/auto_examples/...``) and never deletes any of it (its open issues 1079 and 343).
-After a rename, the old page's source is still there, so Sphinx still reads it and the
-``-W`` build fails with "document isn't included in any toctree"; the old script still
-goes into both zips and into the "related examples". Sphinx, for its part, forgets a
-document whose source is gone, but leaves in ``_build/html`` what it wrote for it: the
-page, its figures, its downloads.
+sphinx-gallery never deletes what it generated for an example (its issues 1079 and 343):
+after a rename the old page's source is still read, so a ``-W`` build fails with
+"document isn't included in any toctree", and the old script stays in the zips, the
+"related examples" and the backreferences. Sphinx forgets a document whose source is gone
+but leaves its page, figures and downloads in the output.
 
-So, before sphinx-gallery generates the gallery (``builder-inited`` at priority 300:
-before gallery_pool's 400 and sphinx-gallery's 500), each gallery folder is compared with
-its examples folder, and for every example that is no longer there (deleted, renamed,
-or now matched by ``ignore_pattern``) this deletes
-
-* ``<name>.*`` beside the pages: the copy of the script and its ``.md5``, the ``.rst``,
-  ``.ipynb``, ``.zip``, ``.codeobj.json``, ``.cost.json``, ``.recommendations``;
-* its figures and thumbnail, ``images/sphx_glr_<name>_NNN.*`` and
-  ``images/thumb/sphx_glr_<name>_thumb.*``;
-* a whole gallery sub-folder whose examples folder is gone;
-* each backreference file (``gen_modules/backreferences/*.examples``) that lists it;
-  sphinx-gallery writes again those of the objects other examples still use.
-
-A file is deleted only inside a gallery folder (or the backreferences folder), and only
-when it is named after an example that is gone and not after one that exists. Then
-sphinx-gallery regenerates the zips, the running-times page and the backreferences the
-"API used" page is made from, from what is left, and Sphinx sees the old page's source
-gone and forgets it; a ``:ref:`` to it now fails the build by its label.
-
-After an HTML build (``build-finished``), what Sphinx wrote for gallery pages it no longer
-knows goes too: the ``.html``, its ``_sources`` copy, its doctree; the figures and
-thumbnails in ``_images`` named after no existing example (sphinx-gallery copies them
-there itself, so Sphinx's record of images does not list them); the files in
-``_downloads`` no document links to any more (read from the environment's ``dlfiles``,
-undocumented: sphinxext/upstream_internals.py checks it, and if it changed only that step
-aside). Sphinx's search index
-keeps every word of a removed page, listed with no page; so when a document was removed,
-every document is read again and the index rebuilt from scratch, about a second, as in
-a clean build but without running any example.
+So before sphinx-gallery generates the gallery (``builder-inited``), this deletes from the
+gallery folders (and the backreferences folder) only the files named after examples that
+are gone and after none that exist; after an HTML build it deletes what Sphinx wrote for
+pages it no longer knows, figures of no existing example, and downloads no page links to
+(``env.dlfiles``, undocumented: tests/test_sphinx_gallery_internals.py guards it). When a
+document was removed, every page is read again so that the search index forgets its words.
 """
 
 import os
@@ -45,7 +20,8 @@ import shutil
 from pathlib import Path
 
 from sphinx.util import logging
-from upstream_internals import step_aside_if_changed
+
+from sphinxext import PRIORITY
 
 logger = logging.getLogger(__name__)
 
@@ -242,8 +218,6 @@ def sweep_outputs(app, exception):
             if not figures.fullmatch(path.name):
                 path.unlink()
     # Downloads: Sphinx copies each file a :download: role names (env.dlfiles).
-    if step_aside_if_changed("gallery_prune", "downloads no page links to stay in the output"):
-        return
     downloads_dir = outdir / "_downloads"
     downloads = {Path(name).as_posix() for _, name in env.dlfiles.values()}
     for path in _files(downloads_dir, "*"):
@@ -258,9 +232,7 @@ def _files(folder, pattern):
 
 
 def setup(app):
-    # After sphinx-gallery's configuration is complete at builder-inited (priority 10),
-    # before gallery_pool (400) and sphinx-gallery's generation (500).
-    app.connect("builder-inited", prune_generated, priority=300)
+    app.connect("builder-inited", prune_generated, priority=PRIORITY["gallery.prune"])
     app.connect("env-get-outdated", rebuild_search_index)
     app.connect("build-finished", sweep_outputs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,6 +30,8 @@ from docutils import nodes
 from PIL import Image
 from sphinx.util.osutil import relative_uri
 
+from sphinxext import PRIORITY
+
 try:
     from sphinx_gallery.directives import imgsgnode
 except ImportError:  # sphinx-gallery moved it: figures keep sphinx-gallery's own HTML
@@ -134,7 +136,7 @@ def depart_figure_image(self, node):
 
 def setup(app):
     # Before Sphinx's image collector (priority 500), so that it collects our nodes.
-    app.connect("doctree-read", size_gallery_images, priority=400)
+    app.connect("doctree-read", size_gallery_images, priority=PRIORITY["frontend.figure_images"])
     app.connect("doctree-resolved", link_figures_to_full_size)
     app.add_node(figure_image, html=(visit_figure_image, depart_figure_image))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

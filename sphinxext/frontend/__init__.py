@@ -1,0 +1,1 @@
+"""Extensions on the HTML pages readers get, each named in conf.py."""

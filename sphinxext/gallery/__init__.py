@@ -1,0 +1,1 @@
+"""Extensions around sphinx-gallery's generation step, each named in conf.py."""
