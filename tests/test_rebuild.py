@@ -16,7 +16,6 @@ import sys
 import time
 
 import pytest
-from conftest import make
 from project_copy import SMALL_EXAMPLES, build_in_process, copy_project_with_small_gallery
 
 EDITED = SMALL_EXAMPLES[1]
