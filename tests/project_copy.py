@@ -47,7 +47,8 @@ SMALL_EXAMPLE = '''"""
 {title}
 {underline}
 
-A small example for the tests of the build: one figure and one printed line.
+A small example for the tests of the build: one figure of :func:`numpy.arange`, and one
+printed line.
 """
 
 # Authors: The Quantizing images authors
@@ -72,10 +73,15 @@ print(f"The largest square: {{(np.arange(10) ** 2).max()}}")
 SMALL_EXAMPLES = [Path("plot_vector_quantization.py"), Path("series/plot_1_small.py")]
 
 
-def small_gallery(folder):
-    """Write the small gallery, laid out as the project's, into ``folder``; return it."""
+def small_gallery(folder, course_pages=1):
+    """Write the small gallery, laid out as the project's, into ``folder``; return it.
+
+    With ``course_pages`` > 1, the course has more pages (``series/plot_2_small.py``...).
+    """
     folder = Path(folder)
-    for name, title in zip(SMALL_EXAMPLES, ["A small walkthrough", "A small course page"]):
+    names = SMALL_EXAMPLES + [Path(f"series/plot_{n}_small.py") for n in range(2, course_pages + 1)]
+    titles = ["A small walkthrough"] + [f"A small course page {n}" for n in range(1, len(names))]
+    for name, title in zip(names, titles):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(SMALL_EXAMPLE.format(title=title, underline="=" * len(title)))
@@ -84,11 +90,11 @@ def small_gallery(folder):
     return folder
 
 
-def copy_project_with_small_gallery(dest):
+def copy_project_with_small_gallery(dest, course_pages=1):
     """``copy_project(dest)``, its examples replaced by the small gallery."""
     project = copy_project(dest)
     shutil.rmtree(project / "examples")
-    small_gallery(project / "examples")
+    small_gallery(project / "examples", course_pages)
     return project
 
 

@@ -1,34 +1,21 @@
-"""A maintainer renames one example and deletes another, then runs a plain `make html`.
+"""A maintainer renames one example and deletes another, then builds again.
 
 No `make clean`: the build must pass, and the site must hold nothing of the old names:
 no page, no generated file, no figure, no download, no entry in either zip, no
 backreference, no line on the running-times or "API used" pages
-(sphinxext/gallery_prune.py). A reference to a deleted page still fails the build, naming
-the reference.
+(sphinxext/gallery/prune.py). A reference to a deleted page still fails the build, naming
+the reference. Built on the small site, with four pages, in this process.
 """
 
 import re
-import shutil
 import zipfile
 import zlib
 
 import pytest
-from conftest import ROOT, make
-from project_copy import GENERATED, copy_project
+from project_copy import build_in_process, copy_project_with_small_gallery
 
-LABEL = re.compile(r"sphx_glr_auto_examples_(\w+)\.py")
-
-
-def _unreferenced_course_pages():
-    """The course's examples no other page links to, in order (safe to rename or delete)."""
-    sources = [*ROOT.joinpath("examples").rglob("*.py"), *ROOT.joinpath("examples").rglob("*.rst")]
-    # The hand-written pages, not what a build wrote beside them in docs/ (the
-    # running-times page links to every example).
-    docs = {p.name: p for p in ROOT.joinpath("docs").glob("*.rst")}
-    sources += [p for name, p in docs.items() if name not in GENERATED("docs", list(docs))]
-    linked = {m for path in sources for m in LABEL.findall(path.read_text(encoding="utf-8"))}
-    course = sorted(ROOT.joinpath("examples", "series").glob("plot_*.py"))
-    return [path.stem for path in course if f"series_{path.stem}" not in linked]
+# The course's pages 2 and 3: no other page links to them.
+DELETED, OLD, NEW = "plot_2_small", "plot_3_small", "plot_3_renamed_by_the_test"
 
 
 def _site_files(folder):
@@ -49,47 +36,42 @@ def _readable_text(path):
     return path.read_bytes().decode("utf-8", errors="ignore")
 
 
+def _build(project, builddir, reader_env, **overrides):
+    env = {"XDG_CACHE_HOME": reader_env["XDG_CACHE_HOME"], "QI_INVENTORIES": "off"}
+    return build_in_process(project, builddir, overrides, env)
+
+
 @pytest.fixture(scope="module")
-def renamed(tmp_path_factory, reader_env, site):
-    pages = _unreferenced_course_pages()
-    assert len(pages) >= 2, "the course needs two pages no other page links to"
-    deleted, old = pages[-2], pages[-1]
-    new = re.sub(r"^(plot_\d+_).*", r"\1renamed_by_the_test", old)
-    project = copy_project(tmp_path_factory.mktemp("rename"))
+def renamed(tmp_path_factory, reader_env):
+    folder = tmp_path_factory.mktemp("rename")
+    project = copy_project_with_small_gallery(folder / "project", course_pages=3)
     series = project / "examples" / "series"
-    build = project / "_build"
-    # The maintainer's checkout, built once: the examples' results are those of the
-    # test run's own build of the same sources (sphinx-gallery sees them up to date and
-    # runs nothing), the rest of the site is built here. Running them again would cost
-    # about 30 s of CPU and test nothing more: what is tested is the build after this.
-    for generated in ("auto_examples", "gen_modules"):
-        shutil.copytree(site["project"] / "docs" / generated, project / "docs" / generated)
-    first = make(project, "html", reader_env, build)
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert re.search(r"executed 0 out of \d+ file", first.stdout + first.stderr), first.stdout
+    build = folder / "build"
+    first = _build(project, build, reader_env)
+    assert first["statuscode"] == 0, first["log"]
     html = build / "html"
     before = {
         "api_page": (html / "api_used.html").read_text(encoding="utf-8"),
         "times_page": (html / "sg_execution_times.html").read_text(encoding="utf-8"),
     }
-    (series / f"{old}.py").rename(series / f"{new}.py")
-    (series / f"{deleted}.py").unlink()
-    second = make(project, "html", reader_env, build)
+    (series / f"{OLD}.py").rename(series / f"{NEW}.py")
+    (series / f"{DELETED}.py").unlink()
+    second = _build(project, build, reader_env)
     return {
         "project": project,
         "html": html,
         "doctrees": build / "doctrees",
-        "old": old,
-        "new": new,
-        "deleted": deleted,
+        "old": OLD,
+        "new": NEW,
+        "deleted": DELETED,
         "before": before,
         "result": second,
-        "log": second.stdout + second.stderr,
+        "log": second["log"],
     }
 
 
 def test_a_plain_make_html_passes_after_a_rename_and_a_deletion(renamed):
-    assert renamed["result"].returncode == 0, renamed["log"]
+    assert renamed["result"]["statuscode"] == 0, renamed["log"]
     assert "WARNING" not in renamed["log"], renamed["log"]
     # Only the renamed example runs again; the others keep their results.
     assert re.search(r"executed 1 out of \d+ file", renamed["log"]), renamed["log"]
@@ -169,21 +151,20 @@ def test_the_deleted_example_is_off_the_running_times_and_api_pages(renamed):
 
 
 def test_a_reference_to_a_deleted_example_fails_the_build_by_name(tmp_path, reader_env):
-    # The pages alone (html-noplot runs no example): the home page links to one
+    # The pages alone (plot_gallery=0 runs no example): the home page links to one
     # example, which is then deleted.
-    (deleted,) = _unreferenced_course_pages()[-1:]
-    label = f"sphx_glr_auto_examples_series_{deleted}.py"
-    project = copy_project(tmp_path / "project")
+    label = f"sphx_glr_auto_examples_series_{DELETED}.py"
+    project = copy_project_with_small_gallery(tmp_path / "project", course_pages=2)
     index = project / "docs" / "index.rst"
     index.write_text(
         index.read_text(encoding="utf-8") + f"\nSee also :ref:`{label}`.\n", encoding="utf-8"
     )
-    first = make(project, "html-noplot", reader_env, tmp_path / "build")
-    assert first.returncode == 0, first.stdout + first.stderr
-    (project / "examples" / "series" / f"{deleted}.py").unlink()
-    second = make(project, "html-noplot", reader_env, tmp_path / "build")
-    log = second.stdout + second.stderr
-    assert second.returncode != 0, log
+    first = _build(project, tmp_path / "build", reader_env, plot_gallery="0")
+    assert first["statuscode"] == 0, first["log"]
+    (project / "examples" / "series" / f"{DELETED}.py").unlink()
+    second = _build(project, tmp_path / "build", reader_env, plot_gallery="0")
+    log = second["log"]
+    assert second["statuscode"] != 0, log
     assert re.search(rf"undefined label: '{re.escape(label)}'", log), log
     # The reference is the only problem: the deleted page itself left nothing behind.
     assert "isn't included in any toctree" not in log, log
@@ -192,7 +173,7 @@ def test_a_reference_to_a_deleted_example_fails_the_build_by_name(tmp_path, read
 def test_the_pruning_never_deletes_outside_the_gallery_folders(tmp_path):
     # A configuration whose gallery folder is the examples folder itself, or lies outside
     # the documentation: the pruning leaves it alone.
-    import gallery_prune
+    from sphinxext.gallery import prune
 
     srcdir = tmp_path / "docs"
     (srcdir / "gallery").mkdir(parents=True)
@@ -202,12 +183,12 @@ def test_the_pruning_never_deletes_outside_the_gallery_folders(tmp_path):
     for path in keep:
         path.write_text("x")
     conf = {"examples_dirs": ["../examples", "../examples"], "gallery_dirs": ["../examples", ".."]}
-    gallery_prune.prune_generated(_app(srcdir, conf))
+    prune.prune_generated(_app(srcdir, conf))
     assert all(path.exists() for path in keep)
 
 
 def test_the_pruning_keeps_what_belongs_to_an_example_that_exists(tmp_path):
-    import gallery_prune
+    from sphinxext.gallery import prune
 
     srcdir = tmp_path / "docs"
     examples, gallery = tmp_path / "examples", srcdir / "gallery"
@@ -222,13 +203,13 @@ def test_the_pruning_keeps_what_belongs_to_an_example_that_exists(tmp_path):
     for name in kept + gone:
         (gallery / name).write_text("x")
     conf = {"examples_dirs": ["../examples"], "gallery_dirs": ["gallery"]}
-    gallery_prune.prune_generated(_app(srcdir, conf))
+    prune.prune_generated(_app(srcdir, conf))
     assert [name for name in kept if not (gallery / name).exists()] == []
     assert [name for name in gone if (gallery / name).exists()] == []
 
 
 def test_deleting_a_course_folder_deletes_its_gallery_folder_only(tmp_path):
-    import gallery_prune
+    from sphinxext.gallery import prune
 
     srcdir = tmp_path / "docs"
     examples, gallery = tmp_path / "examples", srcdir / "gallery"
@@ -241,7 +222,7 @@ def test_deleting_a_course_folder_deletes_its_gallery_folder_only(tmp_path):
     conf = {"examples_dirs": ["../examples", "../missing"], "gallery_dirs": ["gallery", "other"]}
     (srcdir / "other").mkdir()
     (srcdir / "other" / "index.rst").write_text("x")
-    gallery_prune.prune_generated(_app(srcdir, conf))
+    prune.prune_generated(_app(srcdir, conf))
     assert not (gallery / "gone").exists()
     assert (gallery / "kept" / "plot_x.py.md5").exists()
     # A top folder whose examples folder is missing is a configuration error: kept.
