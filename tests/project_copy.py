@@ -114,6 +114,8 @@ def build_in_process(project, builddir, overrides=None, env=None, buildername="h
     status, warning = io.StringIO(), io.StringIO()
     saved_path, saved_env, saved_cwd = sys.path[:], dict(os.environ), os.getcwd()
     os.environ.update({"MPLBACKEND": "Agg", **(env or {})})
+    # conf.py imports the copy's own sphinxext package, not the one the tests imported.
+    saved_modules = _forget_modules("sphinxext")
     try:
         # As sphinx-build does: docutils' registries are restored after the build.
         with patch_docutils(project), docutils_namespace():
@@ -135,9 +137,17 @@ def build_in_process(project, builddir, overrides=None, env=None, buildername="h
         os.environ.clear()
         os.environ.update(saved_env)
         os.chdir(saved_cwd)
+        _forget_modules("sphinxext")
+        sys.modules.update(saved_modules)
     return {
         "app": app,
         "log": status.getvalue() + warning.getvalue(),
         "statuscode": app.statuscode,
         "html": builddir / buildername,
     }
+
+
+def _forget_modules(package):
+    """Remove ``package`` and its modules from ``sys.modules``; return what was there."""
+    names = [name for name in sys.modules if name == package or name.startswith(f"{package}.")]
+    return {name: sys.modules.pop(name) for name in names}

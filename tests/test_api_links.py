@@ -2,15 +2,13 @@
 
 import zlib
 
-import api_links
 import pytest
 from bs4 import BeautifulSoup
-from conftest import WALKTHROUGH, copy_project, env_with_cache, make
+from project_copy import SMALL_EXAMPLES, build_in_process, copy_project_with_small_gallery
 
-SKLEARN_PAGE = (
-    "https://scikit-learn.org/stable/modules/generated/"
-    "sklearn.preprocessing.KBinsDiscretizer.html#sklearn.preprocessing.KBinsDiscretizer"
-)
+from sphinxext.helpers import api_links
+
+NUMPY_PAGE = "https://numpy.org/doc/stable/reference/generated/numpy.arange.html#numpy.arange"
 
 
 def write_inventory(path, project, entries):
@@ -56,27 +54,21 @@ def test_the_offline_build_says_once_that_api_links_are_off_or_on(site):
     assert len(lines) == 1, lines
 
 
-def test_local_inventory_links_kbinsdiscretizer_to_its_upstream_page(tmp_path):
+def test_local_inventory_links_code_to_its_upstream_page(tmp_path):
+    # The small site's examples call np.arange; the pages alone (plot_gallery=0).
     inventories = tmp_path / "inventories"
     write_inventory(
-        inventories / "sklearn" / "objects.inv",
-        "scikit-learn",
-        [
-            (
-                "sklearn.preprocessing.KBinsDiscretizer",
-                "class",
-                "modules/generated/sklearn.preprocessing.KBinsDiscretizer.html#$",
-            )
-        ],
+        inventories / "numpy" / "objects.inv",
+        "NumPy",
+        [("numpy.arange", "function", "reference/generated/numpy.arange.html#$")],
     )
-    project = copy_project(tmp_path / "project")
-    env = env_with_cache(tmp_path / "cache")
-    env["QI_INVENTORIES"] = str(inventories)
-    result = make(project, "html-noplot", env, tmp_path / "build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "API links to sklearn from local inventories" in result.stdout
+    project = copy_project_with_small_gallery(tmp_path / "project")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "QI_INVENTORIES": str(inventories)}
+    result = build_in_process(project, tmp_path / "build", {"plot_gallery": "0"}, env)
+    assert result["statuscode"] == 0, result["log"]
+    assert "API links to numpy from local inventories" in result["log"]
 
-    page = tmp_path / "build" / "html" / "auto_examples" / f"{WALKTHROUGH}.html"
+    page = result["html"] / "auto_examples" / SMALL_EXAMPLES[0].with_suffix(".html")
     soup = BeautifulSoup(page.read_text(), "html.parser")
     code_links = {a.get_text(): a["href"] for a in soup.select("div.highlight-Python a[href]")}
-    assert code_links.get("KBinsDiscretizer") == SKLEARN_PAGE, code_links
+    assert code_links.get("np.arange") == NUMPY_PAGE, code_links

@@ -1,8 +1,16 @@
 """The dataset, offline: the shipped face.dat reaches SciPy's cache, checked, or nothing."""
 
 import pytest
-from conftest import copy_project, env_with_cache, make
-from provision_data import FACE_SHA256, SHIPPED_FACE, DatasetError, provision, sha256_of
+from project_copy import build_in_process, copy_project_with_small_gallery
+from sphinx.errors import ConfigError
+
+from sphinxext.helpers.dataset import (
+    FACE_SHA256,
+    SHIPPED_FACE,
+    DatasetError,
+    provision,
+    sha256_of,
+)
 
 
 @pytest.fixture
@@ -66,24 +74,30 @@ def test_tampered_shipped_file_is_refused_and_the_cache_untouched(tmp_path, cach
     assert (cache_dir / "face.dat").read_bytes() == b"stale"  # nothing half-replaced
 
 
+def _build(project, builddir, cache_home):
+    # The small site's pages alone: conf.py provisions the dataset when Sphinx starts.
+    env = {"XDG_CACHE_HOME": str(cache_home), "QI_INVENTORIES": "off"}
+    return build_in_process(project, builddir, {"plot_gallery": "0"}, env)
+
+
 def test_build_fills_an_empty_cache(tmp_path):
-    project = copy_project(tmp_path / "project")
+    project = copy_project_with_small_gallery(tmp_path / "project")
     cache_home = tmp_path / "cache"
-    result = make(project, "html-noplot", env_with_cache(cache_home), tmp_path / "build")
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = _build(project, tmp_path / "build", cache_home)
+    assert result["statuscode"] == 0, result["log"]
     assert sha256_of(cache_home / "scipy-data" / "face.dat") == FACE_SHA256
 
 
 def test_tampered_shipped_file_stops_the_build(tmp_path):
-    project = copy_project(tmp_path / "project")
+    project = copy_project_with_small_gallery(tmp_path / "project")
     shipped = project / "data" / "face.dat"
     data = bytearray(shipped.read_bytes())
     data[len(data) // 2] ^= 0xFF
     shipped.write_bytes(data)
     cache_home = tmp_path / "cache"
-    result = make(project, "html", env_with_cache(cache_home), tmp_path / "build")
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "fails its SHA-256 check" in output and "git checkout -- data/face.dat" in output
+    with pytest.raises(ConfigError) as raised:
+        _build(project, tmp_path / "build", cache_home)
+    message = str(raised.value)
+    assert "fails its SHA-256 check" in message and "git checkout -- data/face.dat" in message
     assert not (cache_home / "scipy-data" / "face.dat").exists()
     assert not (tmp_path / "build" / "html" / "index.html").exists()
