@@ -21,9 +21,10 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from conftest import EXAMPLES, ROOT, WALKTHROUGH
-from figure_scraper import HIGH_DENSITY_BELOW
 from pages import scroll_to_bottom, site_pages
 from PIL import Image
+
+from sphinxext.helpers.figure_scraper import HIGH_DENSITY_BELOW
 
 EXAMPLE_PAGES = [f"auto_examples/{p.with_suffix('.html').as_posix()}" for p in EXAMPLES]
 GALLERY_PAGES = ["auto_examples/index.html"] + sorted(
@@ -240,8 +241,8 @@ def test_figures_are_served_lossless(site, base_url, reader_env, tmp_path):
     script = f"""
 import contextlib, io, runpy, sys
 import numpy as np, matplotlib.pyplot as plt
-sys.path.insert(0, {str(site["project"] / "sphinxext")!r})
-from figure_scraper import lay_out_once
+sys.path.insert(0, {str(site["project"])!r})
+from sphinxext.helpers.figure_scraper import lay_out_once
 with contextlib.redirect_stdout(io.StringIO()):
     runpy.run_path(sys.argv[1], run_name="__main__")
 arrays = {{}}

@@ -35,8 +35,7 @@ def test_build_runs_every_example(site):
 
 
 def test_example_code_is_highlighted(site):
-    # Offline, no API link can resolve and sphinxext/code_links.py leaves the code to Sphinx's
-    # own highlighting; either way every code cell must come out coloured.
+    # Online or offline, with API links or without, every code cell comes out coloured.
     for example in EXAMPLES:
         _, page = read_page(site, f"auto_examples/{example.with_suffix('.html')}")
         cells = page.select("div.highlight-Python pre")

@@ -7,7 +7,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from figure_scraper import lay_out_once  # noqa: E402
+
+from sphinxext.helpers.figure_scraper import lay_out_once  # noqa: E402
 
 
 def _pixels(figure, dpi):

@@ -1,6 +1,6 @@
 """A reader's first visit: nothing but style sheets stands between the page and its paint.
 
-sphinxext/head_assets.py and docs/_templates/layout.html defer every script of the head,
+sphinxext/frontend/head_assets.py and docs/_templates/layout.html defer every script of the head,
 leave the search index to the search page, link basic.css without the theme's @import,
 and drop style sheets and scripts a page does not use. These tests check the helpers, the
 built pages' heads, and, in Chromium, that the deferred scripts still do their work:
@@ -14,13 +14,14 @@ from types import SimpleNamespace
 import pytest
 from bs4 import BeautifulSoup
 from conftest import WALKTHROUGH
-from head_assets import (
+from pages import site_pages
+
+from sphinxext.frontend.head_assets import (
     deferred_tag,
     on_page,
     without_search_scripts,
     without_unused_fontawesome,
 )
-from pages import site_pages
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 import gc
 
 import numpy as np
-from peak_memory import _imported_modules, peak_memory, prepare_example
+
+from sphinxext.helpers.peak_memory import _imported_modules, peak_memory, prepare_example
 
 
 def run_like_sphinx_gallery(tmp_path, blocks):
