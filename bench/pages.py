@@ -4,7 +4,7 @@ Run with ``make bench`` (weights and budgets) or ``make lighthouse`` (Lighthouse
 scores as well), or ``python bench/pages.py [--site DIR] [--lighthouse] [--formats]``.
 Without ``--site`` the site is built first, with ``make html``, in a temporary copy of the
 project. ``--formats`` compares lossless encodings (PNG, WebP settings) of the site's own
-figures: size and encoding time, for the choice in ``sphinxext/figure_scraper.py``.
+figures: size and encoding time, for the choice in ``sphinxext/helpers/figure_scraper.py``.
 
 The site is served by a small local HTTP server that gzips text responses (HTML, CSS,
 JavaScript, SVG, JSON) when the browser accepts it, as a static host does, and leaves

@@ -3,7 +3,7 @@
 Run with ``make profile`` (or ``python bench/profile_examples.py [example ...]``). Each
 example runs in a fresh interpreter, as in a build worker: first the modules it imports,
 then its code (Agg backend, output discarded), then each figure it left open is drawn and
-encoded with the build's own format and settings (its figure scraper in ``sphinxext/``),
+encoded with the build's own format and settings (its figure scraper in ``sphinxext/helpers/``),
 timed apart. The table says which part to attack first; the sum is close to the example's
 time in the build, where the imports are paid once per worker process rather than once
 per example.
@@ -25,13 +25,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "sphinxext"))
+sys.path.insert(0, str(ROOT))
 
 
 def figure_options():
     """The format and Pillow options the build's figure scraper saves figures with."""
     try:
-        from figure_scraper import FIGURE_OPTIONS
+        from sphinxext.helpers.figure_scraper import FIGURE_OPTIONS
     except ImportError:  # the scraper's module before it moved to WebP
         from png_scraper import PNG_OPTIONS
 
@@ -44,7 +44,7 @@ def profile_one(path):
     import importlib
     import runpy
 
-    from peak_memory import _imported_modules
+    from sphinxext.helpers.peak_memory import _imported_modules
 
     start = time.perf_counter()
     import matplotlib
