@@ -1,5 +1,6 @@
 """Build the site, then read its pages as a visitor would find them."""
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -32,6 +33,14 @@ def test_build_runs_every_example(site):
     ran = re.search(r"executed (\d+) out of (\d+) file", site["log"])
     assert ran, site["log"]
     assert int(ran.group(1)) == int(ran.group(2)) == len(EXAMPLES)
+
+
+def test_the_examples_run_in_parallel_one_per_core(site):
+    # make html passes -j auto, and sphinx-gallery's parallel option follows it (conf.py).
+    if os.cpu_count() >= 2:
+        assert f"generating gallery (with parallel={os.cpu_count()})" in site["log"]
+    else:
+        assert "with parallel=" not in site["log"]
 
 
 def test_example_code_is_highlighted(site):
