@@ -62,7 +62,7 @@ exclude_patterns = [
 # -- HTML output -------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_static_path = ["docs/_static"]
-# The theme's layout with lighter heads: Lighthouse mobile 0.83-0.90 -> 0.91-0.99
+# The theme's layout with lighter heads: no script delays the first paint
 # (docs/_templates/layout.html; sphinxext/frontend/head_assets.py says why).
 templates_path = ["docs/_templates"]
 # Accessible thumbnail links, figure links (docs/_static/). Given as Sphinx completes it

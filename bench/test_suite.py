@@ -27,7 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 6.0
 # What is timed: make <target> with these extra arguments.
-WAYS = {"make html": ("html", []), "make test": ("test", ["PYTEST_ARGS=-p no:cacheprovider"])}
+# pytest's --durations: the report lists the slowest tests of the last run.
+WAYS = {
+    "make html": ("html", []),
+    "make test": ("test", ["PYTEST_ARGS=-p no:cacheprovider --durations=15"]),
+}
 
 
 def clone(source, dest):
@@ -37,7 +41,7 @@ def clone(source, dest):
 
 
 def time_make(project, python, target, extra):
-    """Seconds ``make <target>`` took in ``project``; exits, with its output, if it failed."""
+    """Seconds ``make <target>`` took in ``project``, and its output; exits if it failed."""
     command = ["make", "-C", str(project), target, f"PYTHON={python}", *extra]
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
@@ -47,10 +51,16 @@ def time_make(project, python, target, extra):
             f"make {target} failed in {project} ({' '.join(command[3:])}), so its time "
             f"means nothing; fix it first:\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
         )
-    return seconds
+    return seconds, result.stdout
 
 
-def report(times, runs):
+def _slowest(output):
+    """pytest's table of the slowest durations, from ``make test``'s output."""
+    start = output.find("slowest 15 durations")
+    return output[start:].split("\n=")[0].strip() if start >= 0 else ""
+
+
+def report(times, runs, slowest=""):
     """The Markdown report and the JSON data of the measured ``times`` ({way: [s]})."""
     median = {way: statistics.median(values) for way, values in times.items()}
     ratio = median["make test"] / median["make html"]
@@ -72,6 +82,8 @@ def report(times, runs):
         "| --- | ---: | ---: | --- |",
         f"| make test / clean make html | {ratio:.2f} | {LIMIT} | {met} |",
     ]
+    if slowest:
+        lines += ["", "The slowest tests of the last run of make test:", "", "```", slowest, "```"]
     data = {"runs": times, "median": median, "ratio": ratio, "limit": LIMIT}
     return "\n".join(lines) + "\n", data
 
@@ -86,15 +98,18 @@ def main():
     if args.runs < 1:
         parser.error("--runs must be at least 1")
 
-    times = {way: [] for way in WAYS}
+    times, slowest = {way: [] for way in WAYS}, ""
     with tempfile.TemporaryDirectory(prefix="qi-bench-tests-") as workdir:
         for run in range(args.runs):
             for way, (target, extra) in WAYS.items():
                 project = clone(args.repository, Path(workdir) / f"{run}-{target}")
-                times[way].append(time_make(project, args.python, target, extra))
+                seconds, output = time_make(project, args.python, target, extra)
+                times[way].append(seconds)
+                if target == "test":
+                    slowest = _slowest(output)
                 print(f"run {run + 1}/{args.runs}, {way}: {times[way][-1]:.1f} s", file=sys.stderr)
 
-    text, data = report(times, args.runs)
+    text, data = report(times, args.runs, slowest)
     print(text)
     args.output.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
