@@ -98,10 +98,10 @@ TARGETS = [
         "clean build vs the stock build with sphinx-gallery's parallel option and -j 2",
     ),
     (
-        "noop / stock noop",
-        lambda m: m["noop"] / m["stock-noop"],
+        "noop / stock parallel noop",
+        lambda m: m["noop"] / m["stock-parallel-noop"],
         1.2,
-        "no-op rebuild vs the stock site's no-op rebuild (serial)",
+        "no-op rebuild vs the same stock site's no-op rebuild (parallel, -j 2)",
     ),
 ]
 # Shown beside the targets, not targets themselves.
@@ -112,9 +112,9 @@ COMPARISONS = [
         "clean build vs a stock sphinx-gallery build of the same examples, serial",
     ),
     (
-        "noop / stock parallel noop",
-        lambda m: m["noop"] / m["stock-parallel-noop"],
-        "no-op rebuild vs the stock parallel site's no-op rebuild",
+        "noop / stock noop",
+        lambda m: m["noop"] / m["stock-noop"],
+        "no-op rebuild vs the serial stock site's no-op rebuild, which starts no worker",
     ),
     (
         "edit-one / (example with figures + noop)",

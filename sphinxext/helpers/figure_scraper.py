@@ -15,9 +15,8 @@ block with one narrow figure keeps 2x for all. sphinx-gallery's thumbnails are i
 (lossy WebP previews).
 """
 
-import matplotlib.pyplot as plt
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
-from sphinx_gallery.scrapers import matplotlib_scraper
+# Matplotlib is imported where it is used: sphinx-gallery's worker processes import this
+# module to read the configuration, even in a no-op rebuild, where no figure is drawn.
 
 # Pillow's WebP options: lossless; `method` (0-6) is the encoder's effort and, in lossless
 # mode, `quality` (0-100) the effort spent within that method.
@@ -29,6 +28,8 @@ FIGURE_OPTIONS = {
 
 def lay_out_once(figure):
     """Run the figure's layout engine now, and keep its result for every later save."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
     engine = figure.get_layout_engine()
     if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
         return  # fixed margins, or already laid out
@@ -42,12 +43,17 @@ HIGH_DENSITY_BELOW = 1080
 
 def width_in_pixels(figure):
     """The width of the figure's 1x file: its size at ``savefig.dpi`` (the figure's dpi)."""
-    dpi = plt.rcParams["savefig.dpi"]
+    import matplotlib
+
+    dpi = matplotlib.rcParams["savefig.dpi"]
     return round(figure.get_figwidth() * (figure.dpi if dpi == "figure" else dpi))
 
 
 def matplotlib_webp(block, block_vars, gallery_conf):
     """sphinx-gallery's matplotlib scraper: lossless WebP, laid out once, 2x where it pays."""
+    import matplotlib.pyplot as plt
+    from sphinx_gallery.scrapers import matplotlib_scraper
+
     figures = [plt.figure(number) for number in plt.get_fignums()]
     for figure in figures:
         lay_out_once(figure)
