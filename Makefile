@@ -14,6 +14,10 @@ BENCH_ARGS ?=
 PAGES_ARGS ?=
 
 VENV := .venv
+# The oldest Python the site supports: README.md ("Two commands") and the workflow's test
+# matrix name the same one (tests/test_old_python.py checks that they agree).
+MIN_PYTHON := 3.11
+comma := ,
 SPHINXBUILD = $(PYTHON) -m sphinx -c . -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 
 # Only the default interpreter is bootstrapped; a PYTHON of your own is used as it is.
@@ -23,6 +27,14 @@ TEST_ENV := $(VENV)/.test-installed
 LINT_ENV := $(VENV)/.lint-installed
 endif
 
+# Expands to nothing when the interpreter $(1) is MIN_PYTHON or newer; otherwise stops make
+# with one line saying what was found and what is needed. Used as the first line of the rule
+# that creates .venv, so that nothing is created or installed with an unsupported Python.
+# (Old-style formatting, so that even Python 2 gets the sentence, not a syntax error.)
+define require_python
+$(eval _found := $(shell $(1) -c 'import sys; v = sys.version_info; print("ok" if tuple(v[:2]) >= ($(subst .,$(comma),$(MIN_PYTHON))) else "%d.%d.%d" % tuple(v[:3]))' 2>/dev/null))$(if $(filter ok,$(_found)),,$(error $(if $(_found),Found Python $(_found) ($(1)),$(1) does not run), but this project needs Python $(MIN_PYTHON) or newer: name one with BOOTSTRAP_PYTHON=python$(MIN_PYTHON) (or PYTHON=... for an environment of your own)))
+endef
+
 .PHONY: help html html-noplot data serve test lint bench bench-tests lighthouse profile clean distclean
 
 help:
@@ -30,7 +42,7 @@ help:
 	@echo "make html-noplot  build the prose only, without running the examples"
 	@echo "make serve        serve $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/"
 	@echo "make test         run the test suite (builds the site in a temporary folder)"
-	@echo "make lint         ruff, codespell and sphinx-lint, as CI and pre-commit run them"
+	@echo "make lint         ruff, codespell, sphinx-lint and zizmor, as CI runs them"
 	@echo "make bench        time clean, no-op and edit-one builds against a reference;"
 	@echo "                  each page's weight in the browser against its budget"
 	@echo "make bench-tests  time make test on a fresh clone, on every core and in one process"
@@ -41,6 +53,7 @@ help:
 	@echo "make distclean    clean, and remove .venv too"
 
 $(VENV)/.docs-installed: requirements.txt
+	$(call require_python,$(if $(wildcard $(VENV)/bin/python),$(VENV)/bin/python,$(BOOTSTRAP_PYTHON)))
 	test -x $(VENV)/bin/python || $(BOOTSTRAP_PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
@@ -72,12 +85,17 @@ serve: $(DOCS_ENV)
 test: $(TEST_ENV)
 	$(PYTHON) -m pytest tests -n auto --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
-# Settings in pyproject.toml; the same tools as .pre-commit-config.yaml.
+# zizmor ships a program, not a module: the one installed beside PYTHON.
+ZIZMOR = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/zizmor
+
+# Settings in pyproject.toml; the same tools as .pre-commit-config.yaml, and zizmor's
+# security audit of the workflows (offline: no look-ups of the actions' repositories).
 lint: $(LINT_ENV)
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m codespell_lib
 	$(PYTHON) -m sphinxlint -i docs/auto_examples -i docs/gen_modules docs examples
+	$(ZIZMOR) --offline --quiet .github
 
 # bench/pages.py drives Chromium through playwright, which requirements-test.txt installs.
 bench: $(TEST_ENV)
