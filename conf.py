@@ -48,6 +48,7 @@ extensions = [
     "nav_toggle_labels",  # local: the sidebar's expand buttons get a name
     "mathjax_after_load",  # local: MathJax starts after the page has loaded
     "head_assets",  # local: no script, search index or unused style sheet before first paint
+    "spaces_in_path",  # local: a checkout under a folder with spaces in its path builds
 ]
 root_doc = "index"
 exclude_patterns = [
