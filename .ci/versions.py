@@ -128,10 +128,23 @@ def main(argv=None):
     else:
         version = subprocess.run(
             [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
-        install = [*uv, "pip", "install", "--python", python, "--resolution", "lowest-direct",
-                   "--python-version", version, "-r", REQUIREMENTS]
+        install = [
+            *uv,
+            "pip",
+            "install",
+            "--python",
+            python,
+            "--resolution",
+            "lowest-direct",
+            "--python-version",
+            version,
+            "-r",
+            REQUIREMENTS,
+        ]
     if run(install) != 0:
         return f"the {args.which} versions the ranges allow cannot be installed (above)"
     rows = moved(locked_versions(), installed_versions(python))
@@ -144,8 +157,9 @@ def main(argv=None):
     if args.which == "newest":
         steps = [[*pytest, *CANARIES], build]
     else:
-        pages = sorted(str(p.relative_to(ROOT)) for pattern in PAGE_TESTS
-                       for p in ROOT.glob(pattern))
+        pages = sorted(
+            str(p.relative_to(ROOT)) for pattern in PAGE_TESTS for p in ROOT.glob(pattern)
+        )
         steps = [build, [*pytest, *pages]]
     for step in steps:
         if run(step, env=env) != 0:
