@@ -148,7 +148,9 @@ sphinx_gallery_conf = {
     "capture_repr": (),
     # Each example starts from a fresh matplotlib state. peak_memory.prepare_example
     # imports what the example imports and resets the memory mark before it runs.
-    "reset_modules": ("matplotlib", "peak_memory.prepare_example"),
+    # example_time_limit.arm stops an example that runs longer than QI_EXAMPLE_TIME_LIMIT
+    # seconds (300 by default) and fails the build naming it (sphinxext/example_time_limit.py).
+    "reset_modules": ("matplotlib", "peak_memory.prepare_example", "example_time_limit.arm"),
     "reset_modules_order": "both",
     # Peak memory on every page: how far the example raised the process's resident
     # memory (sphinxext/peak_memory.py says exactly what that counts). Costs no run time and
