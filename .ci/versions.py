@@ -2,6 +2,7 @@
 
     python .ci/versions.py newest [--python python3] [--dir _build/newest]
     python .ci/versions.py oldest [--python python3.11] [--dir _build/oldest]
+    python .ci/versions.py pythons
 
 ``newest`` installs the newest release of everything requirements-test.txt names,
 ignoring the locks and the ranges' upper bounds (a release the ranges do not allow yet
@@ -10,6 +11,10 @@ and Sphinx's internals and builds the site. ``oldest`` installs the lowest versi
 ranges allow for what they name directly (uv's ``--resolution lowest-direct``, for the
 oldest Python the README names), builds the site and runs the page tests: the lower
 bounds in requirements*.txt, and the comments beside them, are true if it passes.
+
+``pythons`` asks the package index which Pythons every locked package has Linux wheels
+for, and fails unless the newest of them is the newest the workflow tests on
+(.github/workflows/site.yml's matrix), so that the README's promise stays true.
 
 Either way it prints which installed packages differ from locks/requirements-test.txt,
 before the run and again when it fails, so that a failure says which package moved.
@@ -104,13 +109,67 @@ def run(command, **kwargs):
     return subprocess.run([str(word) for word in command], cwd=ROOT, **kwargs).returncode
 
 
+def workflow_pythons():
+    text = (ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8")
+    found = re.search(r"^\s*python: \[(.*)\]", text, re.M)
+    return [tuple(map(int, v.strip(' "').split("."))) for v in found.group(1).split(",")]
+
+
+def pythons():
+    """Fail unless the workflow's newest Python is the newest the locks have wheels for."""
+    tested = max(workflow_pythons())
+    with_wheels = []
+    for minor in range(tested[1] - 3, tested[1] + 3):
+        version = f"{tested[0]}.{minor}"
+        check = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "uv",
+                "pip",
+                "compile",
+                "--quiet",
+                "--only-binary",
+                ":all:",
+                "--python-version",
+                version,
+                "--python-platform",
+                "x86_64-manylinux_2_28",
+                "-c",
+                LOCK,
+                REQUIREMENTS,
+                "-o",
+                os.devnull,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if check.returncode == 0:
+            print(f"Python {version}: wheels for every locked package")
+        else:
+            lacking = re.findall(r"Because (\S+==\S+) has no", check.stderr) or ["a package"]
+            print(f"Python {version}: no wheel of {lacking[0]}")
+        if check.returncode == 0:
+            with_wheels.append((tested[0], minor))
+    newest = max(with_wheels, default=None)
+    if newest != tested:
+        return (
+            f"the workflow tests Python {tested[0]}.{tested[1]} as its newest, but the "
+            f"newest with wheels for every locked package is {newest}: update "
+            ".github/workflows/site.yml and README.md"
+        )
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("which", choices=["newest", "oldest"])
+    parser.add_argument("which", choices=["newest", "oldest", "pythons"])
     parser.add_argument("--python", default="python3", help="the interpreter to build with")
     parser.add_argument("--dir", type=Path, help="work folder (default _build/<which>)")
     parser.add_argument("--pytest-args", default="-n auto", help="extra options for pytest")
     args = parser.parse_args(argv)
+    if args.which == "pythons":
+        return pythons()
     work = (args.dir or ROOT / "_build" / args.which).resolve()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
