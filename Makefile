@@ -102,11 +102,11 @@ OLDEST_PYTHON ?= python$(MIN_PYTHON)
 
 test-newest: $(LINT_ENV)
 	$(call require_python,$(NEWEST_PYTHON))
-	$(PYTHON) .ci/versions.py newest --python $(NEWEST_PYTHON) --dir $(BUILDDIR)/newest --pytest-args "$(PYTEST_ARGS)"
+	$(PYTHON) .ci/versions.py newest --python $(NEWEST_PYTHON) --dir $(BUILDDIR)/newest --pytest-args "$(or $(PYTEST_ARGS),-n auto)"
 
 test-oldest: $(LINT_ENV)
 	$(call require_python,$(OLDEST_PYTHON))
-	$(PYTHON) .ci/versions.py oldest --python $(OLDEST_PYTHON) --dir $(BUILDDIR)/oldest --pytest-args "$(PYTEST_ARGS)"
+	$(PYTHON) .ci/versions.py oldest --python $(OLDEST_PYTHON) --dir $(BUILDDIR)/oldest --pytest-args "$(or $(PYTEST_ARGS),-n auto)"
 
 html: $(DOCS_ENV)
 	$(SPHINXBUILD) -b html docs $(BUILDDIR)/html
