@@ -31,6 +31,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -67,9 +68,14 @@ def without_upper_bounds(requirement):
 
 
 def locked_versions(path=LOCK):
+    """{package: version} of a lock, for the packages its markers select on this machine."""
     text = Path(path).read_text(encoding="utf-8")
-    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", text, re.M)
-    return {canonicalize_name(name): version for name, version in pins}
+    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)(?: ; ([^\\\n]+))?", text, re.M)
+    return {
+        canonicalize_name(name): version
+        for name, version, marker in pins
+        if not marker or Marker(marker.strip()).evaluate()
+    }
 
 
 def installed_versions(python):

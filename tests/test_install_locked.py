@@ -27,6 +27,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from ruamel.yaml import YAML
 
+sys.path.insert(0, str(ROOT / ".ci"))
+import versions  # noqa: E402  (.ci/versions.py: how make test-newest reads the ranges)
+
 LOCKS = {
     "requirements.txt": ROOT / "locks" / "requirements.txt",
     "requirements-test.txt": ROOT / "locks" / "requirements-test.txt",
@@ -65,17 +68,6 @@ def read_lock(path):
     return entries
 
 
-def wanted(path):
-    """The requirements a ranges file asks for, following ``-r`` includes."""
-    found = []
-    for line in logical_lines(path):
-        if line.startswith("-r "):
-            found += wanted(Path(path).parent / line[3:].strip())
-        else:
-            found.append(Requirement(line))
-    return found
-
-
 @pytest.fixture(scope="module", params=sorted(LOCKS))
 def lock(request):
     return request.param, read_lock(LOCKS[request.param])
@@ -97,7 +89,7 @@ def test_each_lock_was_written_by_make_lock_and_pins_every_package_with_hashes(l
 
 def test_each_lock_allows_what_its_requirements_file_asks_for(lock):
     name, entries = lock
-    for requirement in wanted(ROOT / name):
+    for requirement in versions.requirement_lines(ROOT / name):
         package = canonicalize_name(requirement.name)
         assert package in entries, f"{package} ({name}) is not in locks/{name}: {RUN_MAKE_LOCK}"
         version = entries[package][0]
