@@ -49,6 +49,7 @@ extensions = [
     "sphinxext.frontend.nav_toggle_labels",  # the sidebar's expand buttons get a name
     "sphinxext.frontend.mathjax_after_load",  # MathJax starts after the page has loaded
     "sphinxext.frontend.head_assets",  # no script or unused style sheet before first paint
+    "sphinxext.gallery.spaces_in_path",  # a checkout under a folder with spaces builds
 ]
 root_doc = "index"
 exclude_patterns = [
@@ -151,7 +152,13 @@ sphinx_gallery_conf = {
     # Each example starts from a fresh matplotlib state. prepare_example imports what the
     # example imports and resets the memory mark before it runs. Named as strings, so the
     # configuration Sphinx pickles compares equal from one build to the next.
-    "reset_modules": ("matplotlib", "sphinxext.helpers.peak_memory.prepare_example"),
+    # example_time_limit.arm stops an example that runs longer than QI_EXAMPLE_TIME_LIMIT
+    # seconds (300 by default) and fails the build naming it.
+    "reset_modules": (
+        "matplotlib",
+        "sphinxext.helpers.peak_memory.prepare_example",
+        "sphinxext.helpers.example_time_limit.arm",
+    ),
     "reset_modules_order": "both",
     # Peak memory on every page: how far the example raised the process's resident
     # memory (sphinxext/helpers/peak_memory.py says exactly what that counts). Costs no run

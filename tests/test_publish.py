@@ -16,12 +16,14 @@ The Read the Docs build takes two minutes or so, most of it installing requireme
 ``-k "not read_the_docs_builds"`` leaves it out, ``-k publish`` selects this file.
 """
 
+import json
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,6 +35,9 @@ from ruamel.yaml import YAML
 
 RTD_CONFIG = ROOT / ".readthedocs.yaml"
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
+VERSIONS_WORKFLOW = ROOT / ".github" / "workflows" / "versions.yml"
+DEPENDABOT = ROOT / ".github" / "dependabot.yml"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def read_yaml(path):
@@ -86,7 +91,11 @@ def break_rtd_config(config):
 
 
 def break_workflow(workflow):
-    del workflow["jobs"]["test"]["runs-on"]  # every job needs a runner
+    del next(iter(workflow["jobs"].values()))["runs-on"]  # every job needs a runner
+
+
+def break_dependabot(config):
+    del config["updates"][0]["schedule"]  # every update needs a schedule
 
 
 @pytest.mark.parametrize(
@@ -94,6 +103,10 @@ def break_workflow(workflow):
     [
         pytest.param(RTD_CONFIG, "vendor.readthedocs", break_rtd_config, id="read-the-docs"),
         pytest.param(WORKFLOW, "vendor.github-workflows", break_workflow, id="github-workflow"),
+        pytest.param(
+            VERSIONS_WORKFLOW, "vendor.github-workflows", break_workflow, id="versions-workflow"
+        ),
+        pytest.param(DEPENDABOT, "vendor.dependabot", break_dependabot, id="dependabot"),
     ],
 )
 def test_the_hosts_accept_our_files_and_would_reject_broken_ones(path, schema, damage, tmp_path):
@@ -253,6 +266,140 @@ def test_the_workflow_deploys_what_make_html_writes_from_main_after_the_tests(wo
     assert Path(os.path.normpath(uploaded)) == built, f"uploads {uploaded}; the site is in {built}"
 
 
+# -- The workflows' security: zizmor, pins, tokens, permissions ---------------------------
+
+
+def zizmor():
+    """zizmor (requirements-lint.txt and -test.txt pin it) beside this interpreter, or on PATH."""
+    beside = Path(sysconfig.get_path("scripts")) / "zizmor"
+    found = str(beside) if beside.exists() else shutil.which("zizmor")
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("zizmor is not installed, and in CI (CI=true) this test must run")
+        pytest.skip("zizmor is not installed (pip install -r locks/requirements-test.txt)")
+    return found
+
+
+def run_zizmor(folder):
+    return subprocess.run(
+        [zizmor(), "--offline", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_zizmor_finds_nothing_in_github_and_would_find_an_unpinned_action(tmp_path):
+    audit = run_zizmor(ROOT / ".github")
+    assert audit.returncode == 0, f"zizmor --offline .github:\n{audit.stdout}{audit.stderr}"
+    assert json.loads(audit.stdout) == [], audit.stdout
+
+    # The same files with one action back on a movable tag and its token left on disk.
+    broken = tmp_path / ".github"
+    shutil.copytree(ROOT / ".github", broken)
+    site = broken / "workflows" / WORKFLOW.name
+    text = site.read_text(encoding="utf-8")
+    text = re.sub(r"actions/checkout@[0-9a-f]{40}.*", "actions/checkout@v7", text, count=1)
+    keep_token = "        with:\n          persist-credentials: false\n"
+    assert keep_token in text
+    site.write_text(text.replace(keep_token, "", 1))
+    audit = run_zizmor(broken)
+    found = {finding["ident"] for finding in json.loads(audit.stdout)}
+    assert audit.returncode != 0 and {"unpinned-uses", "artipacked"} <= found, audit.stdout
+
+
+def all_steps():
+    """(workflow file, job name, step) for every step of every workflow."""
+    for path in WORKFLOWS:
+        for name, job in read_yaml(path)["jobs"].items():
+            for step in steps(job):
+                yield path.name, name, step
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_tag_beside_it():
+    used = 0
+    for path in WORKFLOWS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            found = re.search(r"\buses:\s*(\S+)(.*)", line)
+            if not found:
+                continue
+            used += 1
+            action, rest = found.groups()
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), (
+                f"{path.name}: {action} is not pinned to a full commit SHA"
+            )
+            assert re.fullmatch(r"\s*# v\d+(\.\d+)*", rest), (
+                f"{path.name}: {action} has no '# vX.Y.Z' comment naming its tag"
+            )
+    assert used
+
+
+def test_no_checkout_keeps_its_token_and_each_job_asks_for_what_it_needs():
+    checkouts = [
+        (path, job, step) for path, job, step in all_steps() if uses("actions/checkout")(step)
+    ]
+    assert checkouts
+    for path, job, step in checkouts:
+        persist = step.get("with", {}).get("persist-credentials")
+        assert persist is False, f"{path} {job}: the checkout leaves its token in .git/config"
+
+    for path in WORKFLOWS:
+        workflow = read_yaml(path)
+        assert workflow.get("permissions") == {}, f"{path.name}: give nothing by default"
+        for name, job in workflow["jobs"].items():
+            permissions = job.get("permissions")
+            assert isinstance(permissions, dict), f"{path.name} {name}: no permissions of its own"
+            writes = {scope for scope, level in permissions.items() if level == "write"}
+            deploys = any(uses("actions/deploy-pages")(step) for step in steps(job))
+            assert writes == ({"pages", "id-token"} if deploys else set()), (
+                f"{path.name} {name} may write {sorted(writes)}"
+            )
+
+
+def min_python():
+    return re.search(r"^MIN_PYTHON := (\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+
+
+def test_the_tests_run_on_the_oldest_python_the_readme_names_and_on_a_newer_one(workflow):
+    tester = workflow["jobs"][jobs_with(workflow["jobs"], runs(readme_commands().test))[0]]
+    pythons = [str(v) for v in tester["strategy"]["matrix"]["python"]]
+    image = tester["container"]["image"]
+    assert image == "python:${{ matrix.python }}-bookworm", image
+    as_tuple = [tuple(map(int, v.split("."))) for v in pythons]
+    assert pythons[0] == min_python() and as_tuple == sorted(as_tuple) and len(pythons) == 2
+    rtd = read_yaml(RTD_CONFIG)["build"]["tools"]["python"]
+    assert as_tuple[0] <= tuple(map(int, str(rtd).split("."))) <= as_tuple[-1], (pythons, rtd)
+    assert tester.get("strategy", {}).get("fail-fast") is False, "one Python hides the other"
+
+
+def test_a_weekly_job_tries_the_newest_and_the_oldest_versions():
+    versions = read_yaml(VERSIONS_WORKFLOW)
+    events = triggers(versions)
+    assert "workflow_dispatch" in events, "no manual trigger"
+    crons = [entry["cron"] for entry in events.get("schedule") or []]
+    assert len(crons) == 1 and re.fullmatch(r"\d+ \d+ \* \* [0-6]", crons[0]), crons
+    jobs = versions["jobs"]
+    for target in ("test-newest", "test-oldest"):
+        runners = jobs_with(jobs, runs(f"make {target}"))
+        assert len(runners) == 1, f"no job runs make {target}"
+        assert re.search(rf"^{target}:", (ROOT / "Makefile").read_text(), re.M), target
+    oldest = jobs[jobs_with(jobs, runs("make test-oldest"))[0]]
+    assert oldest["container"]["image"] == f"python:{min_python()}-bookworm"
+
+
+def test_dependabot_updates_the_locks_and_the_actions_weekly_in_groups():
+    updates = {u["package-ecosystem"]: u for u in read_yaml(DEPENDABOT)["updates"]}
+    assert set(updates) == {"pip", "github-actions"}, set(updates)
+    assert updates["pip"]["directory"] == "/locks"
+    assert (ROOT / "locks" / "requirements.txt").is_file()
+    for ecosystem, update in updates.items():
+        assert update["schedule"]["interval"] == "weekly", ecosystem
+        groups = update.get("groups", {})
+        assert any("*" in group.get("patterns", []) for group in groups.values()), (
+            f"{ecosystem}: one pull request per package, not one per week"
+        )
+
+
 # -- Read the Docs: the file -------------------------------------------------------------
 
 
@@ -276,7 +423,7 @@ def test_read_the_docs_installs_what_make_html_installs_with_its_own_step(rtd_co
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     rule = re.search(r"^\$\(VENV\)/\.docs-installed:.*?(?=^\S)", makefile, re.M | re.S)
     assert rule, "the Makefile's .docs-installed rule is gone"
-    make_installs = re.findall(r"pip install .*?-r (\S+)", rule.group(0))
+    make_installs = re.findall(r"\$\(PIP_LOCKED\) (\S+)", rule.group(0))
     rtd_installs = [entry.get("requirements") for entry in rtd_config["python"]["install"]]
     assert rtd_installs == make_installs, f"Read the Docs: {rtd_installs}, make: {make_installs}"
 
@@ -363,6 +510,7 @@ def build_like_read_the_docs(base, offline_prefix):
     assert "commands" not in config["build"], "build.commands: see the test above"
     checkout = copy_project(base / "checkout")
     shutil.copy2(RTD_CONFIG, checkout / RTD_CONFIG.name)
+    shutil.copytree(ROOT / "locks", checkout / "locks")
     venv = base / "envs" / "latest"
     output = f"{checkout / '_readthedocs'}/"  # as Read the Docs sets it, with the slash
     cache, home = base / "xdg-cache", base / "home"
