@@ -342,6 +342,54 @@ def test_example_page_reads_on_a_phone(browser, base_url, path):
     context.close()
 
 
+# The desktop sizes the column is made for (docs/_static/site.css): the most common one,
+# and a full-HD screen.
+DESKTOP_SIZES = {"1280x800": (1280, 800), "1920x1080": (1920, 1080)}
+
+# Every code or output block wider than its box, with the first line that does not fit
+# (measured with a Range, in the block's own font), and whether the page itself scrolls.
+SIDEWAYS = """() => {
+    const tooWide = [...document.querySelectorAll("pre")].filter(
+        pre => pre.scrollWidth > pre.clientWidth);
+    const blocks = tooWide.map(pre => {
+        const style = getComputedStyle(pre);
+        const room = pre.clientWidth - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight);
+        const probe = document.createElement("span");
+        probe.textContent = "0".repeat(100);
+        pre.appendChild(probe);
+        const character = probe.getBoundingClientRect().width / 100;
+        probe.remove();
+        const lines = pre.textContent.split("\\n");
+        const line = lines.find(l => l.length * character > room) || lines[0];
+        return {columns: Math.floor(room / character), length: line.length, line};
+    });
+    const page = document.scrollingElement.scrollWidth > innerWidth;
+    return {blocks, page, count: document.querySelectorAll("pre").length};
+}"""
+
+
+@pytest.mark.parametrize("size", DESKTOP_SIZES)
+@pytest.mark.parametrize("path", PAGES)
+def test_code_and_output_fit_the_column_on_a_desktop(browser, base_url, path, size):
+    width, height = DESKTOP_SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = Visit(context, base_url).open(path, all_images=False)
+        found = page.evaluate(SIDEWAYS)
+    finally:
+        context.close()
+    assert not found["page"], f"{path} scrolls sideways at {size}"
+    blocks = found["blocks"]
+    if blocks:
+        first = blocks[0]
+        pytest.fail(
+            f"{path} at {size}: {len(blocks)} of {found['count']} code or output blocks "
+            f"scroll sideways; the first line that does not fit ({first['length']} "
+            f"characters, room for {first['columns']}):\n{first['line']}"
+        )
+
+
 def _seconds(text):
     minutes, seconds = text.strip().split(":")
     return 60 * int(minutes) + float(seconds)
