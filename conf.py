@@ -35,7 +35,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",  # examples/ -> pages, notebooks, downloads
     # Local extensions, one module each in sphinxext/.
     "api_usage_page",  # local: the "API used in this gallery" page
-    "local_mathjax",  # local: formulas render offline, no CDN request
+    "mathml",  # local: formulas written as MathML at build time, no script
     "gallery_polish",  # local: thumbnail alt text, distinct page titles
     "gallery_pool",  # local: all examples in one worker pool, or serial
     "gallery_unchanged",  # local: no regeneration when nothing changed
@@ -46,7 +46,6 @@ extensions = [
     "page_description",  # local: a meta description from each page's first paragraph
     "running_times_offline",  # local: the running-times page without CDN scripts
     "nav_toggle_labels",  # local: the sidebar's expand buttons get a name
-    "mathjax_after_load",  # local: MathJax starts after the page has loaded
     "head_assets",  # local: no script, search index or unused style sheet before first paint
 ]
 root_doc = "index"
@@ -77,6 +76,9 @@ html_sidebars = {"index": [], "api_used": [], "sg_execution_times": []}
 # The theme's script rejects an empty mode (a console error on every first visit):
 # start in "auto", which follows the reader's system setting.
 html_context = {"default_mode": "auto"}
+# Formulas as MathML, written when the site is built (sphinxext/mathml.py): the browser
+# draws them, screen readers read them, and no page loads a script for them.
+html_math_renderer = "mathml"
 
 # -- The dataset -------------------------------------------------------------------------
 # The examples call scipy.datasets.face(), which would download face.dat. Put the copy

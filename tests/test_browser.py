@@ -39,30 +39,6 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True}
 
 
-# Resolves once MathJax has typeset the page's formulas; at once on a page without any.
-# docs/_static/mathjax-after-load.js adds MathJax after the load event; MathJax creates
-# startup.promise when it starts, and resolves it when its pageReady is done. Fails, rather
-# than waits forever, when that takes more than 20 s.
-MATH_TYPESET = """async () => {
-    if (!document.querySelector(".math")) return;
-    const deadline = Date.now() + 20000;
-    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
-        if (Date.now() > deadline) throw new Error("MathJax did not start within 20 s");
-        await new Promise(done => setTimeout(done, 20));
-    }
-    let timer;
-    const late = new Promise((_, fail) => {
-        const error = new Error("MathJax did not finish typesetting within 20 s");
-        timer = setTimeout(() => fail(error), Math.max(0, deadline - Date.now()));
-    });
-    try {
-        await Promise.race([MathJax.startup.promise, late]);
-    } finally {
-        clearTimeout(timer);
-    }
-}"""
-
-
 class Visit:
     """A browser tab that records what a reader would not want to happen."""
 
@@ -89,15 +65,13 @@ class Visit:
     def open(self, path, all_images=True, until="load"):
         """Open ``path`` as a reader does and wait until what they see is complete.
 
-        By default: the ``load`` event, then MathJax's typesetting on pages with formulas
-        (it starts after ``load`` and can change the layout), then, if ``all_images``,
-        every image. ``until="networkidle"`` waits, in addition, for half a second without
-        any request: a test of what a page requests uses it, to see late requests too; the
+        By default: the ``load`` event, then, if ``all_images``, every image.
+        ``until="networkidle"`` waits, in addition, for half a second without any
+        request: a test of what a page requests uses it, to see late requests too; the
         others do not need that half second on every page (test_browser.py alone, in one
         process: 161 s with it on every page, 132 s without).
         """
         self.page.goto(self.base_url + path, wait_until=until)
-        self.page.evaluate(MATH_TYPESET)
         if all_images:
             # Figures below the first screen load lazily: ask for all of them, and wait.
             self.page.evaluate(
@@ -489,12 +463,3 @@ def test_copy_button_copies_the_code_without_its_output(context, base_url):
     assert "Shape of the image: (768, 1024)" not in copied  # the printed output
     # Output blocks carry no copy button of their own.
     assert page.locator("div.sphx-glr-script-out button.copybtn").count() == 0
-
-
-def test_formulas_are_typeset_by_the_sites_own_mathjax(visit):
-    page = visit.open("auto_examples/series/plot_01_choosing_bins.html")
-    page.wait_for_selector("mjx-container", timeout=15000)
-    assert page.locator("mjx-container").count() > 0
-    scripts = page.eval_on_selector_all("script[src]", "s => s.map(e => e.src)")
-    assert any("/_static/mathjax/tex-chtml.js" in src for src in scripts), scripts
-    assert visit.failed == [] and visit.foreign == []
