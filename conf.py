@@ -32,6 +32,7 @@ extensions = [
     # Upstream extensions.
     "sphinx.ext.intersphinx",  # links from code and prose to the upstream API docs
     "sphinx_copybutton",  # a copy button on every code cell
+    "sphinx_design",  # the home page's grid of course cards
     "sphinx_gallery.gen_gallery",  # examples/ -> pages, notebooks, downloads
     # Local extensions, one module each in sphinxext/.
     "api_usage_page",  # local: the "API used in this gallery" page
@@ -47,6 +48,7 @@ extensions = [
     "running_times_offline",  # local: the running-times page without CDN scripts
     "nav_toggle_labels",  # local: the sidebar's expand buttons get a name
     "head_assets",  # local: no script, search index or unused style sheet before first paint
+    "home_picture",  # local: the home page's picture, drawn from the raccoon at build time
 ]
 root_doc = "index"
 exclude_patterns = [
@@ -69,6 +71,9 @@ html_logo = "docs/_static/favicon.svg"
 html_theme_options = {
     "logo": {"text": "Quantizing images", "alt_text": "Quantizing images: home"},
     "show_toc_level": 2,
+    # The home page is one section: no "On this page" column beside it, so its picture
+    # and its cards have the whole width.
+    "secondary_sidebar_items": {"**": ["page-toc", "edit-this-page", "sourcelink"], "index": []},
 }
 html_show_sourcelink = False
 # Pages outside the gallery have no section to navigate: no empty left sidebar there.

@@ -25,6 +25,7 @@ when the figure is shown wider than its 1x file on that screen: never on a 1x sc
 
 import posixpath
 import urllib.parse
+from pathlib import Path
 
 from docutils import nodes
 from PIL import Image
@@ -75,7 +76,10 @@ def size_gallery_images(app, doctree):
             node.replace_self(image)
             node = image
         elif "_thumb." in node["uri"]:
-            width, height = _size(app.env.relfn2path(node["uri"], docname)[1])
+            path = app.env.relfn2path(node["uri"], docname)[1]
+            if not Path(path).is_file():  # Sphinx warns of the missing file itself
+                continue
+            width, height = _size(path)
             node["classes"].append("no-scaled-link")
         else:
             continue
