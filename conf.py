@@ -6,6 +6,7 @@ the site's own Sphinx extensions, with the helpers this file calls, in ``sphinxe
 scikit-learn's and matplotlib's ``doc/sphinxext/``).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -44,7 +45,8 @@ extensions = [
     "gallery_prune",  # local: a renamed or deleted example leaves nothing behind
     "stable_config",  # local: a no-op rebuild does not claim the configuration changed
     "figure_images",  # local: figure sizes, lazy loading, srcset, tap to full size
-    "page_description",  # local: a meta description from each page's first paragraph
+    "sphinxext.opengraph",  # Open Graph and Twitter tags, and the meta description
+    "social_images",  # local: each example page shares its gallery thumbnail
     "running_times_offline",  # local: the running-times page without CDN scripts
     "nav_toggle_labels",  # local: the sidebar's expand buttons get a name
     "head_assets",  # local: no script, search index or unused style sheet before first paint
@@ -84,6 +86,28 @@ html_context = {"default_mode": "auto"}
 # Formulas as MathML, written when the site is built (sphinxext/mathml.py): the browser
 # draws them, screen readers read them, and no page loads a script for them.
 html_math_renderer = "mathml"
+
+# -- Sharing and search engines ----------------------------------------------------------
+# The address the site is published at: Read the Docs says it in READTHEDOCS_CANONICAL_URL
+# (elsewhere, set it by hand). With it, every page names its canonical URL, the Open Graph
+# tags carry absolute URLs, and sphinx-sitemap writes sitemap.xml; without it (a local
+# build) there is no sitemap, since its URLs would be unknown.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+if html_baseurl:
+    html_baseurl = html_baseurl.rstrip("/") + "/"
+    extensions.append("sphinx_sitemap")
+# The canonical URL already holds the language and version: pages are listed as they are.
+sitemap_url_scheme = "{link}"
+# Not pages to be found by a search engine: the search form and the index of terms.
+sitemap_excludes = ["search.html", "genindex.html"]
+# Open Graph (sphinxext-opengraph): title, description (the page's first paragraph, also
+# written as the meta description) and image (an example's gallery thumbnail, the home
+# page's picture: sphinxext/social_images.py). No generated social cards: they need
+# Matplotlib to draw a card per page, with fonts, and would hide the thumbnails.
+ogp_site_url = html_baseurl
+ogp_description_length = 160
+ogp_social_cards = {"enable": False}
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image" />']
 
 # -- The dataset -------------------------------------------------------------------------
 # The examples call scipy.datasets.face(), which would download face.dat. Put the copy

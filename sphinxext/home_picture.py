@@ -6,7 +6,8 @@ equally wide bins, each pixel replaced by its bin's centre). Each image pixel is
 ``:scale:`` × ``:scale:`` pixels of the file (nearest neighbour), so the banding shows at
 a glance. The images are computed from ``scipy.datasets.face`` (conf.py has put the
 shipped ``face.dat`` in SciPy's cache first) and written into the built site's
-``_images``; nothing generated is committed.
+``_images``; nothing generated is committed. The quantized crop is also the page's
+``og:image`` for sphinxext-opengraph.
 
 Options: ``:levels:`` (2 to 128, default 4), ``:scale:`` (1 to 4, default 2) and
 ``:crop:`` (top, left, height, width in image pixels).
@@ -94,6 +95,7 @@ def visit_home_picture(self, node):
         name = f"home-{count}-levels-{zlib.crc32(data):08x}.png"
         (folder / name).write_bytes(data)
         src = posixpath.join(self.builder.imgpath, name)
+        src_root = posixpath.join(self.builder.imagedir, name)  # from the site's root
         panels.append(
             "<figure>"
             f'<img src="{src}" width="{width}" height="{height}" '
@@ -101,7 +103,21 @@ def visit_home_picture(self, node):
             f"<figcaption>{count} grey levels</figcaption></figure>"
         )
     self.body.append('<div class="home-picture">' + "".join(panels) + "</div>\n")
+    # The quantized crop is the page's image when it is shared (Open Graph).
+    _shared[self.builder.current_docname] = (src_root, f"The raccoon's eyes at {count} grey levels")
     raise nodes.SkipNode
+
+
+# The image each page with a picture shares, noted when the page is written (in the
+# process that writes it, which then sends the page's context through share_picture).
+_shared = {}
+
+
+def share_picture(app, pagename, templatename, context, doctree):
+    if pagename not in _shared:
+        return
+    image, alt = _shared.pop(pagename)
+    context["meta"] = {**(context.get("meta") or {}), "og:image": image, "og:image:alt": alt}
 
 
 def _bounded(argument, low, high):
@@ -113,5 +129,7 @@ def _bounded(argument, low, high):
 
 def setup(app):
     app.add_node(home_picture, html=(visit_home_picture, None))
+    # Before sphinxext-opengraph's handler (priority 500), which reads the page's fields.
+    app.connect("html-page-context", share_picture, priority=400)
     app.add_directive("home-picture", HomePicture)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
