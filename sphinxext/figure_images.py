@@ -76,9 +76,16 @@ def size_gallery_images(app, doctree):
             node.replace_self(image)
             node = image
         elif "_thumb." in node["uri"]:
-            path = app.env.relfn2path(node["uri"], docname)[1]
-            if not Path(path).is_file():  # Sphinx warns of the missing file itself
-                continue
+            path = Path(app.env.relfn2path(node["uri"], docname)[1])
+            if not path.is_file():
+                # A thumbnail is in the format of its example's figures (WebP here), or a
+                # PNG placeholder when the examples are not run (make html-noplot): a
+                # page that names one (the home page's cards) gets the one there is.
+                there = sorted(path.parent.glob(f"{path.stem}.*"))
+                if not there:  # Sphinx warns of the missing file itself
+                    continue
+                path = there[0]
+                node["uri"] = posixpath.join(posixpath.dirname(node["uri"]), path.name)
             width, height = _size(path)
             node["classes"].append("no-scaled-link")
         else:
