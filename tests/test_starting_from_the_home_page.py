@@ -87,7 +87,9 @@ def test_the_course_is_laid_out_in_reading_order_with_a_card_per_page(home):
     assert [card["start"] for card in cards] == [True] + [False] * (len(cards) - 1)
     assert cards[0]["title"].startswith("Start here")
     # Every thumbnail loads (they are lazy below the first screen).
-    page.evaluate("document.querySelectorAll('.course-cards img').forEach(i => i.loading = 'eager')")
+    page.evaluate(
+        "document.querySelectorAll('.course-cards img').forEach(i => i.loading = 'eager')"
+    )
     page.wait_for_function(
         "[...document.querySelectorAll('.course-cards img')]"
         ".every(img => img.complete && img.naturalWidth > 0)"
