@@ -7,6 +7,7 @@ the site's own Sphinx extensions, with the helpers this file calls, in the packa
 says what goes where, and orders the extensions' event priorities).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,20 +36,23 @@ extensions = [
     # Upstream extensions.
     "sphinx.ext.intersphinx",  # links from code and prose to the upstream API docs
     "sphinx_copybutton",  # a copy button on every code cell
+    "sphinx_design",  # the home page's grid of course cards
     "sphinx_gallery.gen_gallery",  # examples/ -> pages, notebooks, downloads
     # Local extensions, one module each, grouped by concern (sphinxext/__init__.py).
     # Around sphinx-gallery's generation step:
     "sphinxext.gallery.prune",  # a renamed or deleted example leaves nothing behind
     "sphinxext.gallery.api_page",  # the "API used in this gallery" page
     # On the HTML pages readers get:
-    "sphinxext.frontend.local_mathjax",  # formulas render offline, no CDN request
+    "sphinxext.frontend.mathml",  # formulas written as MathML at build time, no script
     "sphinxext.frontend.gallery_polish",  # thumbnail alt text, distinct page titles
     "sphinxext.frontend.figure_images",  # figure sizes, lazy loading, srcset, tap to full size
-    "sphinxext.frontend.page_description",  # a meta description from each page's first paragraph
+    "sphinxext.opengraph",  # Open Graph and Twitter tags, and the meta description
+    "sphinxext.frontend.social_images",  # each example page shares its gallery thumbnail
     "sphinxext.frontend.running_times_offline",  # the running-times page without CDN scripts
     "sphinxext.frontend.nav_toggle_labels",  # the sidebar's expand buttons get a name
-    "sphinxext.frontend.mathjax_after_load",  # MathJax starts after the page has loaded
     "sphinxext.frontend.head_assets",  # no script or unused style sheet before first paint
+    "sphinxext.frontend.home_picture",  # the home page's picture, drawn at build time
+    "sphinxext.frontend.live_figures",  # figures the reader changes, computed in the browser
     "sphinxext.gallery.spaces_in_path",  # a checkout under a folder with spaces builds
 ]
 root_doc = "index"
@@ -77,6 +81,9 @@ html_theme_options = {
     # The theme's defaults, given here so that a rebuild compares equal (it sets them
     # while building when conf.py does not).
     "icon_links": [],
+    # The home page is one section: no "On this page" column beside it, so its picture
+    # and its cards have the whole width.
+    "secondary_sidebar_items": {"**": ["page-toc", "edit-this-page", "sourcelink"], "index": []},
 }
 html_permalinks_icon = "#"
 html_show_sourcelink = False
@@ -85,6 +92,31 @@ html_sidebars = {"index": [], "api_used": [], "sg_execution_times": []}
 # The theme's script rejects an empty mode (a console error on every first visit):
 # start in "auto", which follows the reader's system setting.
 html_context = {"default_mode": "auto"}
+# Formulas as MathML, written when the site is built (sphinxext/mathml.py): the browser
+# draws them, screen readers read them, and no page loads a script for them.
+html_math_renderer = "mathml"
+
+# -- Sharing and search engines ----------------------------------------------------------
+# The address the site is published at: Read the Docs says it in READTHEDOCS_CANONICAL_URL
+# (elsewhere, set it by hand). With it, every page names its canonical URL, the Open Graph
+# tags carry absolute URLs, and sphinx-sitemap writes sitemap.xml; without it (a local
+# build) there is no sitemap, since its URLs would be unknown.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+if html_baseurl:
+    html_baseurl = html_baseurl.rstrip("/") + "/"
+    extensions.append("sphinx_sitemap")
+# The canonical URL already holds the language and version: pages are listed as they are.
+sitemap_url_scheme = "{link}"
+# Not pages to be found by a search engine: the search form and the index of terms.
+sitemap_excludes = ["search.html", "genindex.html"]
+# Open Graph (sphinxext-opengraph): title, description (the page's first paragraph, also
+# written as the meta description) and image (an example's gallery thumbnail, the home
+# page's picture: sphinxext/social_images.py). No generated social cards: they need
+# Matplotlib to draw a card per page, with fonts, and would hide the thumbnails.
+ogp_site_url = html_baseurl
+ogp_description_length = 160
+ogp_social_cards = {"enable": False}
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image" />']
 
 # -- The dataset -------------------------------------------------------------------------
 # The examples call scipy.datasets.face(), which would download face.dat. Put the copy

@@ -3,8 +3,9 @@
 The site is served by a local HTTP server that gzips text as a static host does
 (``bench/pages.py``), as a reader would get it. Every built page is opened: it must load
 with no console error, no failed request and no request to another host, pass axe-core's
-accessibility rules, and describe itself in a meta description. Each example page is read
-on a phone as well, and the figures it serves are checked against what Matplotlib drew.
+accessibility rules, and show its code without sideways scrolling at desktop sizes. Each
+example page is read on a phone as well, and the figures it serves are checked against
+what Matplotlib drew.
 Without Chromium these tests skip, saying why; with REQUIRE_BROWSER=1 (as in CI) they fail
 instead. A screenshot of every page is saved beside the built site, in ``screenshots/``.
 """
@@ -40,30 +41,6 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True}
 
 
-# Resolves once MathJax has typeset the page's formulas; at once on a page without any.
-# docs/_static/mathjax-after-load.js adds MathJax after the load event; MathJax creates
-# startup.promise when it starts, and resolves it when its pageReady is done. Fails, rather
-# than waits forever, when that takes more than 20 s.
-MATH_TYPESET = """async () => {
-    if (!document.querySelector(".math")) return;
-    const deadline = Date.now() + 20000;
-    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
-        if (Date.now() > deadline) throw new Error("MathJax did not start within 20 s");
-        await new Promise(done => setTimeout(done, 20));
-    }
-    let timer;
-    const late = new Promise((_, fail) => {
-        const error = new Error("MathJax did not finish typesetting within 20 s");
-        timer = setTimeout(() => fail(error), Math.max(0, deadline - Date.now()));
-    });
-    try {
-        await Promise.race([MathJax.startup.promise, late]);
-    } finally {
-        clearTimeout(timer);
-    }
-}"""
-
-
 class Visit:
     """A browser tab that records what a reader would not want to happen."""
 
@@ -90,15 +67,13 @@ class Visit:
     def open(self, path, all_images=True, until="load"):
         """Open ``path`` as a reader does and wait until what they see is complete.
 
-        By default: the ``load`` event, then MathJax's typesetting on pages with formulas
-        (it starts after ``load`` and can change the layout), then, if ``all_images``,
-        every image. ``until="networkidle"`` waits, in addition, for half a second without
-        any request: a test of what a page requests uses it, to see late requests too; the
+        By default: the ``load`` event, then, if ``all_images``, every image.
+        ``until="networkidle"`` waits, in addition, for half a second without any
+        request: a test of what a page requests uses it, to see late requests too; the
         others do not need that half second on every page (test_browser.py alone, in one
         process: 161 s with it on every page, 132 s without).
         """
         self.page.goto(self.base_url + path, wait_until=until)
-        self.page.evaluate(MATH_TYPESET)
         if all_images:
             # Figures below the first screen load lazily: ask for all of them, and wait.
             self.page.evaluate(
@@ -177,22 +152,6 @@ def test_page_passes_axe_accessibility_rules(visit, axe, path):
     ]
     assert not violations, f"{path}:\n" + "\n".join(described)
     assert visit.foreign == []
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_page_describes_itself_with_its_first_paragraph(site, path):
-    page = _soup(site, path)
-    meta = page.find_all("meta", attrs={"name": "description"})
-    assert len(meta) == 1, f"{path} has {len(meta)} meta descriptions"
-    description = meta[0]["content"].strip()
-    assert len(description) > 20, f"{path}: description {description!r} says too little"
-    assert len(description) <= 160
-    first = page.select_one("article section > p")
-    if path in ("search.html", "genindex.html"):
-        return  # Sphinx's generated pages have no prose of their own
-    assert first is not None, f"{path} has no paragraph under its title"
-    text = " ".join(first.get_text().replace("\\(", "").replace("\\)", "").split())
-    assert text.startswith(description.removesuffix("…")), (description, text)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -343,6 +302,54 @@ def test_example_page_reads_on_a_phone(browser, base_url, path):
     context.close()
 
 
+# The desktop sizes the column is made for (docs/_static/site.css): the most common one,
+# and a full-HD screen.
+DESKTOP_SIZES = {"1280x800": (1280, 800), "1920x1080": (1920, 1080)}
+
+# Every code or output block wider than its box, with the first line that does not fit
+# (measured with a Range, in the block's own font), and whether the page itself scrolls.
+SIDEWAYS = """() => {
+    const tooWide = [...document.querySelectorAll("pre")].filter(
+        pre => pre.scrollWidth > pre.clientWidth);
+    const blocks = tooWide.map(pre => {
+        const style = getComputedStyle(pre);
+        const room = pre.clientWidth - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight);
+        const probe = document.createElement("span");
+        probe.textContent = "0".repeat(100);
+        pre.appendChild(probe);
+        const character = probe.getBoundingClientRect().width / 100;
+        probe.remove();
+        const lines = pre.textContent.split("\\n");
+        const line = lines.find(l => l.length * character > room) || lines[0];
+        return {columns: Math.floor(room / character), length: line.length, line};
+    });
+    const page = document.scrollingElement.scrollWidth > innerWidth;
+    return {blocks, page, count: document.querySelectorAll("pre").length};
+}"""
+
+
+@pytest.mark.parametrize("size", DESKTOP_SIZES)
+@pytest.mark.parametrize("path", PAGES)
+def test_code_and_output_fit_the_column_on_a_desktop(browser, base_url, path, size):
+    width, height = DESKTOP_SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = Visit(context, base_url).open(path, all_images=False)
+        found = page.evaluate(SIDEWAYS)
+    finally:
+        context.close()
+    assert not found["page"], f"{path} scrolls sideways at {size}"
+    blocks = found["blocks"]
+    if blocks:
+        first = blocks[0]
+        pytest.fail(
+            f"{path} at {size}: {len(blocks)} of {found['count']} code or output blocks "
+            f"scroll sideways; the first line that does not fit ({first['length']} "
+            f"characters, room for {first['columns']}):\n{first['line']}"
+        )
+
+
 def _seconds(text):
     minutes, seconds = text.strip().split(":")
     return 60 * int(minutes) + float(seconds)
@@ -442,12 +449,3 @@ def test_copy_button_copies_the_code_without_its_output(context, base_url):
     assert "Shape of the image: (768, 1024)" not in copied  # the printed output
     # Output blocks carry no copy button of their own.
     assert page.locator("div.sphx-glr-script-out button.copybtn").count() == 0
-
-
-def test_formulas_are_typeset_by_the_sites_own_mathjax(visit):
-    page = visit.open("auto_examples/series/plot_01_choosing_bins.html")
-    page.wait_for_selector("mjx-container", timeout=15000)
-    assert page.locator("mjx-container").count() > 0
-    scripts = page.eval_on_selector_all("script[src]", "s => s.map(e => e.src)")
-    assert any("/_static/mathjax/tex-chtml.js" in src for src in scripts), scripts
-    assert visit.failed == [] and visit.foreign == []

@@ -15,6 +15,7 @@ import shutil
 import pytest
 from conftest import make
 from project_copy import SMALL_EXAMPLES, copy_project_with_small_gallery
+
 from sphinxext.gallery.spaces_in_path import LOGGER, SUBTYPE, SpacesBelowGalleryOnly
 
 WARNING = "Example file name(s) with spaces found"

@@ -61,9 +61,7 @@ while True:
 def build(folder, parallel, limit):
     source = folder / "source"
     (source / "examples").mkdir(parents=True)
-    (source / "conf.py").write_text(
-        CONF.format(root=str(ROOT), parallel=parallel)
-    )
+    (source / "conf.py").write_text(CONF.format(root=str(ROOT), parallel=parallel))
     (source / "index.rst").write_text(
         "Time limit\n==========\n\n.. toctree::\n\n   auto_examples/index\n"
     )

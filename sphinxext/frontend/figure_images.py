@@ -25,6 +25,7 @@ when the figure is shown wider than its 1x file on that screen: never on a 1x sc
 
 import posixpath
 import urllib.parse
+from pathlib import Path
 
 from docutils import nodes
 from PIL import Image
@@ -77,7 +78,17 @@ def size_gallery_images(app, doctree):
             node.replace_self(image)
             node = image
         elif "_thumb." in node["uri"]:
-            width, height = _size(app.env.relfn2path(node["uri"], docname)[1])
+            path = Path(app.env.relfn2path(node["uri"], docname)[1])
+            if not path.is_file():
+                # A thumbnail is in the format of its example's figures (WebP here), or a
+                # PNG placeholder when the examples are not run (make html-noplot): a
+                # page that names one (the home page's cards) gets the one there is.
+                there = sorted(path.parent.glob(f"{path.stem}.*"))
+                if not there:  # Sphinx warns of the missing file itself
+                    continue
+                path = there[0]
+                node["uri"] = posixpath.join(posixpath.dirname(node["uri"]), path.name)
+            width, height = _size(path)
             node["classes"].append("no-scaled-link")
         else:
             continue
