@@ -167,7 +167,7 @@ uniform_image = uniform_image.reshape(raccoon.shape)
 
 
 def show_detail_and_histogram(image, title):
-    """The detail of the original and of ``image`` at 1:1, and its histogram."""
+    """The detail at 1:1, of the original and ``image``; a histogram."""
     height, width = rows.stop - rows.start, cols.stop - cols.start
     fig_width, fig_height = 720, 600  # pixels, at 100 dots per inch
     fig = plt.figure(
@@ -175,7 +175,7 @@ def show_detail_and_histogram(image, title):
     )
 
     def axes_at(left, top, width, height):
-        """Axes placed in pixels, from the figure's left and top edges."""
+        """Axes placed in pixels from the figure's left and top."""
         bottom = fig_height - top - height
         return fig.add_axes(
             [left / fig_width, bottom / fig_height]
@@ -336,9 +336,8 @@ for strategy, fitted in [("uniform", uniform), ("kmeans", kmeans)]:
     )
     default_fits[strategy].fit(pixels)
     shift = bin_centres(default_fits[strategy]) - bin_centres(fitted)
-    print(
-        f"{strategy}: largest move of a centre {np.abs(shift).max():.3f}"
-    )
+    move = np.abs(shift).max()
+    print(f"{strategy}: largest move of a centre {move:.3f}")
 outer = default_fits["uniform"].bin_edges_[0][[0, -1]]
 print(f"Outer edges of the uniform bins, default sample: {outer}")
 
@@ -363,7 +362,7 @@ print(f"Outer edges of the uniform bins, default sample: {outer}")
 
 
 def mean_squared_error(original, quantized):
-    """Mean over all pixels of the squared difference, in grey levels²."""
+    """Mean squared difference over all pixels, in grey levels²."""
     difference = original.astype(np.float64) - quantized
     return np.mean(difference**2)
 
@@ -404,15 +403,10 @@ def entropy(codes):
 
 uniform_entropy = entropy(uniform_codes)
 kmeans_entropy = entropy(kmeans_codes)
-print(
-    f"Fixed-length rate of both: {np.log2(n_bins):.0f} bits per pixel"
-)
-print(
-    f"Entropy of the uniform codes: {uniform_entropy:.3f} bits per pixel"
-)
-print(
-    f"Entropy of the k-means codes: {kmeans_entropy:.3f} bits per pixel"
-)
+bpp = "bits per pixel"
+print(f"Fixed-length rate of both: {np.log2(n_bins):.0f} {bpp}")
+print(f"Entropy of the uniform codes: {uniform_entropy:.3f} {bpp}")
+print(f"Entropy of the k-means codes: {kmeans_entropy:.3f} {bpp}")
 
 # %%
 # The unequal uniform bins are cheaper to entropy-code: their frequent bin numbers
@@ -427,9 +421,8 @@ print(
 # We expected 3 bits per pixel instead of 8. Let us measure the array the discretizer
 # returned.
 print(f"Bytes in memory: {kmeans_codes.nbytes}")
-print(
-    f"Size compared with the original: {kmeans_codes.nbytes / raccoon.nbytes}"
-)
+ratio = kmeans_codes.nbytes / raccoon.nbytes
+print(f"Size compared with the original: {ratio}")
 
 # %%
 # The "compressed" image is 8 times *larger* than the original. The reason is its type:
