@@ -307,7 +307,7 @@ show_centres_on_histogram(
 #
 # What would the default sample have changed? It draws 200 000 of the 786432 pixels at
 # random *with replacement*, so some pixels are drawn twice and others not at all.
-# :func:`sklearn.utils.resample` draws the same sample from the same seed.
+# :func:`sklearn.utils.resample`, given the same ``random_state``, draws the same sample.
 from sklearn.utils import resample
 
 drawn = resample(
