@@ -57,8 +57,8 @@ import numpy as np
 
 np.set_printoptions(linewidth=72)
 
-# The detail: 240 rows and 320 columns around the nose and a leaf.
-rows, cols = slice(380, 620), slice(580, 900)
+# The detail: 216 rows and 288 columns around the nose and a leaf.
+rows, cols = slice(390, 606), slice(590, 878)
 
 
 def draw_histogram(ax, image):
@@ -169,7 +169,7 @@ uniform_image = uniform_image.reshape(raccoon.shape)
 def show_detail_and_histogram(image, title):
     """The detail at 1:1, of the original and ``image``; a histogram."""
     height, width = rows.stop - rows.start, cols.stop - cols.start
-    fig_width, fig_height = 720, 600  # pixels, at 100 dots per inch
+    fig_width, fig_height = 624, 560  # pixels, at 100 dots per inch
     fig = plt.figure(
         figsize=(fig_width / 100, fig_height / 100), dpi=100
     )
@@ -183,10 +183,10 @@ def show_detail_and_histogram(image, title):
         )
 
     for left, shown, name in [
-        (28, raccoon, "Original detail"),
-        (28 + width + 24, image, "Quantized detail"),
+        (16, raccoon, "Original detail"),
+        (16 + width + 16, image, "Quantized detail"),
     ]:
-        ax = axes_at(left, 60, width, height)
+        ax = axes_at(left, 56, width, height)
         ax.imshow(
             shown[rows, cols],
             cmap="gray",
@@ -197,7 +197,7 @@ def show_detail_and_histogram(image, title):
         ax.set_title(f"{name}, {height} × {width} pixels")
         ax.set_xticks([])
         ax.set_yticks([])
-    ax_hist = axes_at(100, 340, fig_width - 116, 200)
+    ax_hist = axes_at(90, 316, fig_width - 106, 190)
     levels = draw_histogram(ax_hist, image)
     ax_hist.set_title(f"Pixels per grey level ({len(levels)} in use)")
     fig.suptitle(title)

@@ -354,7 +354,7 @@ def test_details_are_shown_at_native_pixels_beside_the_original(page):
     fig = page["detail_figure"]([(0, 0, page["raccoon"], "a"), (1, 0, image, "b")], 600, "t")
     try:
         fig.canvas.draw()
-        assert fig.get_figwidth() * fig.dpi == 720
+        assert fig.get_figwidth() * fig.dpi == 624
         for ax, source in zip(fig.axes, [page["raccoon"], image]):
             box = ax.get_window_extent()
             height, width = source[crop].shape

@@ -381,7 +381,7 @@ def test_jpeg_qualities_are_the_ones_a_scan_finds(page, printed):
 def test_detail_is_shown_pixel_for_pixel_beside_the_original(page):
     fig = page["fig"]
     fig.canvas.draw()
-    assert fig.get_figwidth() * fig.dpi == 720
+    assert fig.get_figwidth() * fig.dpi == 624
     rows, cols = page["detail"]
     images = list(page["panels"].values())
     assert images[0] is page["raccoon"]

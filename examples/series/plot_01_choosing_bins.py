@@ -84,23 +84,23 @@ midpoint_images = {
     for strategy in strategies
 }
 
-# The detail: 240 rows and 320 columns of the face.
-crop = (slice(150, 390), slice(450, 770))
-crop_height, crop_width = 240, 320
+# The detail: 216 rows and 288 columns of the face.
+crop = (slice(160, 376), slice(460, 748))
+crop_height, crop_width = 216, 288
 
 
 def detail_figure(panels, height_in_pixels, title):
-    """A figure 720 pixels wide showing the detail ``crop`` of each
+    """A figure 624 pixels wide showing the detail ``crop`` of each
     (column, row, image, title) of ``panels``, one image pixel per
     figure pixel."""
-    fig = plt.figure(figsize=(7.2, height_in_pixels / 100), dpi=100)
+    fig = plt.figure(figsize=(6.24, height_in_pixels / 100), dpi=100)
     for column, row, image, name in panels:
-        left = 28 + column * (crop_width + 24)
-        top = 60 + row * (crop_height + 40)
+        left = 16 + column * (crop_width + 16)
+        top = 56 + row * (crop_height + 36)
         bottom = height_in_pixels - top - crop_height
         ax = fig.add_axes(
-            [left / 720, bottom / height_in_pixels]
-            + [crop_width / 720, crop_height / height_in_pixels]
+            [left / 624, bottom / height_in_pixels]
+            + [crop_width / 624, crop_height / height_in_pixels]
         )
         grey = {"cmap": "gray", "vmin": 0, "vmax": 255}
         ax.imshow(image[crop], interpolation="nearest", **grey)
@@ -118,7 +118,7 @@ panels = [
     (1, 1, midpoint_images["kmeans"], "kmeans bins"),
 ]
 detail_figure(
-    panels, 600, "8 grey levels, three ways (bins as midpoints)"
+    panels, 540, "8 grey levels, three ways (bins as midpoints)"
 )
 
 # %%
@@ -385,9 +385,9 @@ panels = [
     for column, (name, image) in enumerate(quantile_images.items())
 ]
 title = "Quantile bins: each bin as its midpoint or its mean"
-fig = detail_figure(panels, 780, title)
-ax = fig.add_axes([80 / 720, 50 / 780, 480 / 720, 360 / 780])
-cax = fig.add_axes([580 / 720, 50 / 780, 16 / 720, 360 / 780])
+fig = detail_figure(panels, 700, title)
+ax = fig.add_axes([70 / 624, 44 / 700, 400 / 624, 300 / 700])
+cax = fig.add_axes([490 / 624, 44 / 700, 14 / 624, 300 / 700])
 # Colours stop at ±400 so that small changes show; a few pixels go beyond.
 change_map = ax.imshow(error_change, cmap="RdBu_r", vmin=-400, vmax=400)
 ax.set_title(

@@ -396,17 +396,17 @@ print(f"JPEG's gain at the same size: {same_size_gain:.1f} dB")
 # of 8 greys, while JPEG keeps the shading and softens fine detail:
 import matplotlib.pyplot as plt
 
-detail = (slice(380, 620), slice(600, 824))  # 240 rows, 224 columns
+detail = (slice(380, 620), slice(600, 792))  # 240 rows, 192 columns
 panels = {
     "Original": raccoon,
     f"Palette PNG, {png_bpp:.2f} bpp": decoded,
     f"JPEG, {jpeg_bpp:.2f} bpp": decode(jpeg_data),
 }
-fig = plt.figure(figsize=(7.2, 3.0), dpi=100)
+fig = plt.figure(figsize=(6.24, 3.0), dpi=100)
 for column, (name, image) in enumerate(panels.items()):
-    # 224 x 240 pixels, placed in pixels of the 720 x 300 figure.
+    # 192 x 240 pixels, placed in pixels of the 624 x 300 figure.
     ax = fig.add_axes(
-        [(12 + column * 236) / 720, 10 / 300, 224 / 720, 0.8]
+        [(12 + column * 204) / 624, 10 / 300, 192 / 624, 0.8]
     )
     ax.imshow(
         image[detail],
