@@ -64,7 +64,7 @@ rows, cols = slice(390, 606), slice(590, 878)
 def draw_histogram(ax, image):
     """Draw the number of pixels at each grey level of ``image``."""
     levels, counts = np.unique(image, return_counts=True)
-    # One filled outline for all the bars, each spanning its level ± 0.5.
+    # One filled outline for all bars, each one level wide.
     edges = np.column_stack([levels - 0.5, levels + 0.5]).ravel()
     heights = np.column_stack([counts, np.zeros_like(counts)])
     ax.stairs(heights.ravel()[:-1], edges, fill=True)
@@ -84,18 +84,17 @@ with plt.rc_context({"font.size": 15}):
     ax_image.imshow(raccoon, cmap="gray", vmin=0, vmax=255)
     corner = (cols.start - 0.5, rows.start - 0.5)
     size = (cols.stop - cols.start, rows.stop - rows.start)
-    frame = plt.Rectangle(corner, *size, fill=False, ec="white", lw=2)
+    frame = plt.Rectangle(corner, *size, fill=False, ec="w", lw=2)
     ax_image.add_patch(frame)
     ax_image.set_title("The photograph")
     ax_image.set_xlabel("Column (pixels)")
     ax_image.set_ylabel("Row (pixels)")
     levels = draw_histogram(ax_hist, raccoon)
-    ax_hist.set_title(f"Pixels per grey level ({len(levels)} in use)")
+    ax_hist.set_title(f"Pixels per grey level ({len(levels)} used)")
     fig.suptitle("The original image: 256 possible grey levels")
 
-print(
-    f"Darkest pixel: {raccoon.min()}, brightest pixel: {raccoon.max()}"
-)
+darkest, brightest = raccoon.min(), raccoon.max()
+print(f"Darkest pixel: {darkest}, brightest pixel: {brightest}")
 
 # %%
 # The histogram is far from flat: most pixels are mid-grey, very dark and very bright
@@ -107,11 +106,13 @@ print(
 weights = np.array([0.21, 0.71, 0.07])
 colour = face()
 red, green, blue = np.moveaxis(colour, -1, 0)
-grey_again = weights[0] * red + weights[1] * green + weights[2] * blue
+r, g, b = weights
+grey_again = r * red + g * green + b * blue
 white = np.array([255, 255, 255])
 
 print(f"Sum of the weights: {weights.sum():.2f}")
-print(f"Grey level of pure white: {(white @ weights).astype(np.uint8)}")
+white_grey = (white @ weights).astype(np.uint8)
+print(f"Grey level of pure white: {white_grey}")
 same = np.array_equal(grey_again.astype(np.uint8), raccoon)
 print(f"Same image as face(gray=True): {same}")
 faithful = np.round(grey_again / weights.sum())
@@ -145,10 +146,9 @@ from sklearn.preprocessing import KBinsDiscretizer
 n_bins = 8
 pixels = raccoon.reshape(-1, 1)
 options = {"n_bins": n_bins, "encode": "ordinal", "random_state": 0}
+every_pixel = {"subsample": None, **options}
 
-uniform = KBinsDiscretizer(
-    strategy="uniform", subsample=None, **options
-)
+uniform = KBinsDiscretizer(strategy="uniform", **every_pixel)
 uniform_codes = uniform.fit_transform(pixels).reshape(raccoon.shape)
 
 # %%
@@ -162,12 +162,13 @@ uniform_codes = uniform.fit_transform(pixels).reshape(raccoon.shape)
 # of the figure (``interpolation="nearest"``, and the figure's size set in pixels at
 # its 100 dots per inch). The original's detail sits on the left, the quantized one on
 # the right, and the histogram of the whole quantized image below them.
-uniform_image = uniform.inverse_transform(uniform_codes.reshape(-1, 1))
+uniform_image = uniform_codes.reshape(-1, 1)
+uniform_image = uniform.inverse_transform(uniform_image)
 uniform_image = uniform_image.reshape(raccoon.shape)
 
 
 def show_detail_and_histogram(image, title):
-    """The detail at 1:1, of the original and ``image``; a histogram."""
+    """Details of the original and ``image`` at 1:1; a histogram."""
     height, width = rows.stop - rows.start, cols.stop - cols.start
     fig_width, fig_height = 624, 560  # pixels, at 100 dots per inch
     fig = plt.figure(
@@ -199,7 +200,7 @@ def show_detail_and_histogram(image, title):
         ax.set_yticks([])
     ax_hist = axes_at(90, 316, fig_width - 106, 190)
     levels = draw_histogram(ax_hist, image)
-    ax_hist.set_title(f"Pixels per grey level ({len(levels)} in use)")
+    ax_hist.set_title(f"Pixels per grey level ({len(levels)} used)")
     fig.suptitle(title)
     return fig
 
@@ -235,7 +236,7 @@ print(f"Width of every bin: {np.diff(uniform.bin_edges_[0])[0]}")
 
 
 def show_centres_on_histogram(centres, title):
-    """Mark each bin centre on the histogram of the original image."""
+    """Mark each bin centre on the histogram of the original."""
     fig, ax = plt.subplots(figsize=(7.2, 3.6))
     fig.subplots_adjust(left=0.12, right=0.98, bottom=0.14, top=0.84)
     draw_histogram(ax, raccoon)
@@ -274,7 +275,7 @@ show_centres_on_histogram(
 # is Lloyd's algorithm (S. P. Lloyd, "Least squares quantization in PCM", 1957,
 # published 1982), which J. Max also described ("Quantizing for minimum distortion",
 # 1960).
-kmeans = KBinsDiscretizer(strategy="kmeans", subsample=None, **options)
+kmeans = KBinsDiscretizer(strategy="kmeans", **every_pixel)
 kmeans_codes = kmeans.fit_transform(pixels).reshape(raccoon.shape)
 kmeans_image = kmeans.inverse_transform(kmeans_codes.reshape(-1, 1))
 kmeans_image = kmeans_image.reshape(raccoon.shape)
@@ -318,9 +319,8 @@ drawn = resample(
 )
 sample = pixels[drawn]
 missing = np.setdiff1d(np.unique(raccoon), np.unique(sample))
-print(
-    f"Distinct pixels among the 200 000 drawn: {np.unique(drawn).size}"
-)
+distinct = np.unique(drawn).size
+print(f"Distinct pixels among the 200 000 drawn: {distinct}")
 print(f"Grey levels in the image but not in the sample: {missing}")
 print(f"Pixels at those levels: {np.isin(raccoon, missing).sum()}")
 

@@ -319,7 +319,7 @@ def test_the_brightest_quantile_bin_holds_almost_all_the_extra_error(page, print
     gaps = page["bin_means"]["quantile"] - page["midpoints"]["quantile"]
     per_bin = n * gaps**2
     share = per_bin[7] / per_bin.sum()
-    assert numbers_after("extra error of all 8 midpoints:", printed.stdout) == [round(100 * share)]
+    assert numbers_after("midpoints' extra error:", printed.stdout) == [round(100 * share)]
     # "its midpoint costs more than all the other bins together"
     assert share > 0.5
     # The identity: the extra error is the gap between the two MSEs.
@@ -337,9 +337,9 @@ def test_other_printed_numbers(page, printed):
     assert numbers_after("Brightest quantile bin:", out) == [edges[7], edges[8]]
     top = raccoon[page["codes"]["quantile"].reshape(raccoon.shape) == 7]
     below = np.mean(top < (edges[7] + edges[8]) / 2)
-    assert numbers_after("below the midpoint:", out) == [round(100 * below)]
+    assert numbers_after("below its midpoint:", out) == [round(100 * below)]
     assert numbers_after("its mean:", out) == [round(top.mean(), 1)]
-    assert numbers_after("between a k-means edge and halfway:", out) == [0.0]
+    assert numbers_after("k-means edge to halfway point:", out) == [0.0]
     for name, images in [("midpoints", "midpoint_images"), ("means", "mean_images")]:
         crop = page["crop"]
         mse = mse_by_definition(raccoon[crop], page[images]["quantile"][crop])

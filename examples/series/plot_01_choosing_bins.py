@@ -57,7 +57,7 @@ for strategy in strategies:
         quantile_method="averaged_inverted_cdf",
         subsample=None,
     )
-    # The bin number, from 0 to 7, of every pixel, as integers to index with.
+    # Bin numbers, 0 to 7, as integers to index with.
     fitted = discretizer.fit_transform(pixels)
     codes[strategy] = fitted.ravel().astype(np.intp)
     discretizers[strategy] = discretizer
@@ -152,11 +152,11 @@ for strategy, ax in zip(strategies, axes):
         align="edge",
         edgecolor="white",
     )
-    ax.axhline(n_pixels / n_bins / 1000, color="black", ls="--", lw=1)
+    ax.axhline(n_pixels / n_bins / 1000, color="k", ls="--", lw=1)
     ax.set_xlim(-0.5, 255.5)
     ax.set_title(f"{strategy} bins")
 axes[0].set_ylabel("Pixels in the bin (thousands)")
-fig.supxlabel("Grey level (0 = black, 255 = white)", fontsize="medium")
+fig.supxlabel("Grey level (0 = black, 255 = white)", fontsize=10)
 fig.suptitle("Pixels per bin (dashed: an eighth of the image)")
 
 # %%
@@ -210,9 +210,8 @@ shares = {s: pixels_per_bin[s] / n_pixels for s in strategies}
 entropy = {
     s: -np.sum(shares[s] * np.log2(shares[s])) for s in strategies
 }
-print(
-    f"Fixed-length rate of every strategy: {np.log2(n_bins):.0f} bits"
-)
+fixed_rate = np.log2(n_bins)
+print(f"Fixed-length rate of every strategy: {fixed_rate:.0f} bits")
 for strategy in strategies:
     mse, rate = midpoint_mse[strategy], entropy[strategy]
     print(
@@ -262,7 +261,7 @@ for strategy in strategies:
         codes[strategy], weights=raccoon.ravel(), minlength=n_bins
     )
     bin_means[strategy] = sums / pixels_per_bin[strategy]
-    print(f"{strategy} midpoints:\n{np.round(midpoints[strategy], 1)}")
+    print(f"{strategy} midpoints:\n{midpoints[strategy].round(1)}")
     print(f"{strategy} means:\n{np.round(bin_means[strategy], 1)}")
 
 # %%
@@ -276,17 +275,16 @@ low, high = discretizers["quantile"].bin_edges_[0][top : top + 2]
 top_midpoint = midpoints["quantile"][top]
 top_mean = bin_means["quantile"][top]
 in_top_bin = codes["quantile"] == top
-lower_half_share = np.mean(raccoon.ravel()[in_top_bin] < top_midpoint)
+in_lower_half = raccoon.ravel()[in_top_bin] < top_midpoint
+lower_half_share = np.mean(in_lower_half)
 print(f"Brightest quantile bin: {low:.0f} to {high:.0f}")
 print(f"Its midpoint: {top_midpoint:.1f}, its mean: {top_mean:.1f}")
-print(f"Share of its pixels below the midpoint: {lower_half_share:.0%}")
+print(f"Its pixels below its midpoint: {lower_half_share:.0%}")
 # The extra error of each bin's midpoint, n (mean - midpoint)², summed.
 gaps = bin_means["quantile"] - midpoints["quantile"]
 extra = pixels_per_bin["quantile"] * gaps**2
 top_share = extra[top] / extra.sum()
-print(
-    f"Its share of the extra error of all 8 midpoints: {top_share:.0%}"
-)
+print(f"Its share of the midpoints' extra error: {top_share:.0%}")
 
 # %%
 # On the original histogram, with each bin shaded and its two values drawn:
@@ -295,8 +293,8 @@ fig, axes = plt.subplots(
 )
 levels = np.arange(256)
 for strategy, ax in zip(strategies, axes):
-    # The bin of every grey level; each bin's levels are drawn as one block.
-    level_bins = discretizers[strategy].transform(levels.reshape(-1, 1))
+    # Each bin's grey levels are drawn as one block.
+    level_bins = discretizers[strategy].transform(levels[:, None])
     for number in range(n_bins):
         in_bin = np.flatnonzero(level_bins.ravel() == number)
         ax.stairs(
@@ -307,15 +305,13 @@ for strategy, ax in zip(strategies, axes):
         )
     # Vertical lines from the bottom to the top of the axes.
     spans = {"transform": ax.get_xaxis_transform(), "linewidth": 1.5}
-    ax.vlines(
-        midpoints[strategy], 0, 1, colors="tab:orange", ls="--", **spans
-    )
-    ax.vlines(bin_means[strategy], 0, 1, colors="tab:blue", **spans)
+    ax.vlines(midpoints[strategy], 0, 1, "C1", "--", **spans)
+    ax.vlines(bin_means[strategy], 0, 1, colors="C0", **spans)
     ax.set_title(f"{strategy} bins")
     ax.set_ylabel("Pixels per level")
 legend_lines = [
-    plt.Line2D([], [], color="tab:orange", ls="--", label="midpoint"),
-    plt.Line2D([], [], color="tab:blue", label="mean of the pixels"),
+    plt.Line2D([], [], color="C1", ls="--", label="midpoint"),
+    plt.Line2D([], [], color="C0", label="mean of the pixels"),
 ]
 fig.legend(handles=legend_lines, loc="outside lower center", ncols=2)
 axes[-1].set_xlim(-0.5, 255.5)
@@ -328,23 +324,22 @@ fig.suptitle("The two values of each bin (bins shaded alternately)")
 # Indexing the array of 8 means with the bin numbers rebuilds each image with the bin
 # means. We measure both reconstructions; the last column is the gain in PSNR. The
 # bins, and so both rates, stay the same: 8 means take no more bits than 8 midpoints.
-mean_images = {
-    s: bin_means[s][codes[s]].reshape(raccoon.shape) for s in strategies
-}
-mean_mse = {
-    s: mean_squared_error(raccoon, mean_images[s]) for s in strategies
-}
+mean_images, mean_mse = {}, {}
+for s in strategies:
+    mean_images[s] = bin_means[s][codes[s]].reshape(raccoon.shape)
+    mean_mse[s] = mean_squared_error(raccoon, mean_images[s])
 psnr_gain = {
     s: psnr(mean_mse[s]) - psnr(midpoint_mse[s]) for s in strategies
 }
 
-print("MSE (grey levels²) and PSNR (dB), bins as midpoints or means")
+print("MSE in grey levels², PSNR in dB; bins as midpoints or means")
 print("    bins | MSE midpoint    mean | PSNR midpoint   mean  gain")
 for strategy in strategies:
     mid, mean = midpoint_mse[strategy], mean_mse[strategy]
+    gain = psnr_gain[strategy]
     print(
         f"{strategy:>8} |     {mid:8.2f} {mean:7.2f} |      "
-        f"{psnr(mid):8.2f} {psnr(mean):6.2f} {psnr_gain[strategy]:5.2f}"
+        f"{psnr(mid):8.2f} {psnr(mean):6.2f} {gain:5.2f}"
     )
 
 # %%
@@ -373,10 +368,9 @@ close_up_mse = {}
 for name, image in quantile_images.items():
     mse = mean_squared_error(raccoon[crop], image[crop])
     close_up_mse[name] = mse
-    print(
-        f"MSE of the detail, quantile bins as their {name}: {mse:.1f}"
-    )
-lowered, raised = np.mean(error_change < 0), np.mean(error_change > 0)
+    print(f"Detail MSE, quantile bins as their {name}: {mse:.1f}")
+lowered = np.mean(error_change < 0)
+raised = np.mean(error_change > 0)
 print(f"Pixels whose error the means lower: {lowered:.1%}")
 print(f"Pixels whose error the means raise: {raised:.1%}")
 
@@ -389,15 +383,15 @@ fig = detail_figure(panels, 700, title)
 ax = fig.add_axes([70 / 624, 44 / 700, 400 / 624, 300 / 700])
 cax = fig.add_axes([490 / 624, 44 / 700, 14 / 624, 300 / 700])
 # Colours stop at ±400 so that small changes show; a few pixels go beyond.
-change_map = ax.imshow(error_change, cmap="RdBu_r", vmin=-400, vmax=400)
+limits = {"vmin": -400, "vmax": 400}
+change_map = ax.imshow(error_change, cmap="RdBu_r", **limits)
 ax.set_title(
-    "Change of each pixel's squared error\n(blue: the mean is closer)"
+    "Change of each pixel's squared error\n(blue: mean is closer)"
 )
 ax.set_xlabel("Column (pixels)")
 ax.set_ylabel("Row (pixels)")
-fig.colorbar(
-    change_map, cax=cax, extend="both", label="Change (grey levels²)"
-)
+change_label = "Change (grey levels²)"
+fig.colorbar(change_map, cax=cax, extend="both", label=change_label)
 
 # %%
 # In the face, the means make the detail worse: its bright whites were closer to the
@@ -416,7 +410,7 @@ fig.colorbar(
 kmeans_edges = discretizers["kmeans"].bin_edges_[0]
 halfway = (bin_means["kmeans"][:-1] + bin_means["kmeans"][1:]) / 2
 edge_gap = np.abs(kmeans_edges[1:-1] - halfway).max()
-print(f"Largest gap between a k-means edge and halfway: {edge_gap:.3f}")
+print(f"Largest gap, k-means edge to halfway point: {edge_gap:.3f}")
 
 # %%
 # So the k-means bins shown with their means meet the two conditions that Lloyd

@@ -56,8 +56,9 @@ print(f"Codes as returned: {float_codes.nbytes} bytes ({kind})")
 # cost, so the codebook holds the 8 means, rounded to whole grey levels as an 8-bit
 # screen would show them anyway. The image is then a look-up: ``codebook[codes]``.
 codes = float_codes.astype(np.uint8)
-pixels_per_code = np.bincount(codes.ravel(), minlength=8)
-sums = np.bincount(codes.ravel(), weights=raccoon.ravel(), minlength=8)
+flat = codes.ravel()
+pixels_per_code = np.bincount(flat, minlength=8)
+sums = np.bincount(flat, weights=raccoon.ravel(), minlength=8)
 bin_means = sums / pixels_per_code
 codebook = np.round(bin_means).astype(np.uint8)
 decoded = codebook[codes]
@@ -73,10 +74,8 @@ edges = kmeans.bin_edges_[0]
 midpoint_image = ((edges[:-1] + edges[1:]) / 2)[codes]
 decoded_psnr = psnr(raccoon, decoded)
 midpoint_psnr = psnr(raccoon, midpoint_image)
-print(f"Codebook: {codebook}")
-print(
-    f"Codes as uint8: {codes.nbytes} bytes, codebook: {codebook.nbytes}"
-)
+print(f"Codebook: {codebook} ({codebook.nbytes} bytes)")
+print(f"Codes as uint8: {codes.nbytes} bytes")
 print(f"PSNR with the codebook: {decoded_psnr:.2f} dB")
 print(f"PSNR with the midpoints: {midpoint_psnr:.2f} dB")
 
@@ -98,7 +97,7 @@ print(f"PSNR with the midpoints: {midpoint_psnr:.2f} dB")
 
 
 def pack_codes(codes, n_bits):
-    """Pack integer codes below ``2**n_bits``, ``n_bits`` bits each."""
+    """Pack codes below ``2**n_bits``, ``n_bits`` bits each."""
     codes = np.asarray(codes, dtype=np.uint8).reshape(-1, 1)
     if codes.max() >= 2**n_bits:
         raise ValueError(
@@ -111,7 +110,7 @@ def pack_codes(codes, n_bits):
 
 
 def unpack_codes(packed, shape, n_bits):
-    """The codes :func:`pack_codes` packed, as an array of ``shape``."""
+    """The codes that :func:`pack_codes` packed, of ``shape``."""
     n_codes = int(np.prod(shape))
     bits = np.unpackbits(packed, count=n_codes * n_bits)
     bits = bits.reshape(n_codes, n_bits)
@@ -132,13 +131,11 @@ packed = pack_codes(codes, 3)
 unpacked = unpack_codes(packed, codes.shape, 3)
 packed_bytes = packed.nbytes + codebook.nbytes
 print(f"Packed codes: {packed.nbytes} bytes + 8 (codebook)")
-print(
-    f"Unpacked codes equal the codes: {np.array_equal(unpacked, codes)}"
-)
+round_trip = np.array_equal(unpacked, codes)
+print(f"Unpacked codes equal the codes: {round_trip}")
 print(f"Bits per pixel: {8 * packed_bytes / n_pixels:.4f}")
-print(
-    f"Compared with the original: {packed_bytes / raccoon.nbytes:.4f}"
-)
+packed_share = packed_bytes / raccoon.nbytes
+print(f"Compared with the original: {packed_share:.4f}")
 
 # %%
 # This is the saving the walkthrough promised: 3 bits per pixel, the *fixed-length
@@ -164,7 +161,8 @@ print(
 # are not.
 p = pixels_per_code / n_pixels
 entropy = -np.sum(p * np.log2(p))
-entropy_bytes = int(np.ceil(n_pixels * entropy / 8)) + codebook.nbytes
+bound_bits = n_pixels * entropy
+entropy_bytes = int(np.ceil(bound_bits / 8)) + codebook.nbytes
 
 print(f"Fraction of pixels per code (%):\n{np.round(100 * p, 1)}")
 print(f"Entropy of the codes: {entropy:.4f} bits per pixel")
@@ -187,10 +185,8 @@ print(f"Packing spends {excess:.2f} % more bits than this")
 pairs = np.zeros((8, 8), dtype=np.int64)
 np.add.at(pairs, (codes[:, 1:].ravel(), codes[:, :-1].ravel()), 1)
 same_as_left = np.trace(pairs) / pairs.sum()
-print(f"Pairs of neighbouring codes (pixel, left neighbour):\n{pairs}")
-print(
-    f"Pixels with the code of their left neighbour: {same_as_left:.1%}"
-)
+print(f"Pairs of codes (pixel, left neighbour):\n{pairs}")
+print(f"Pixels coded as their left neighbour: {same_as_left:.1%}")
 
 # %%
 # The counts crowd on the diagonal: most pixels have the same code as their left
@@ -250,9 +246,7 @@ for compressor, compress in compressors.items():
         size = len(compress(data)) + codebook.nbytes
         compressed_bytes[compressor, layout] = size
         bpp = 8 * size / n_pixels
-        print(
-            f"{compressor}, {layout} codes: {size} bytes, {bpp:.3f} bpp"
-        )
+        print(f"{compressor}, {layout}: {size} bytes, {bpp:.3f} bpp")
 
 # %%
 # Every one of them goes far below the per-pixel entropy bound, because the repeated
@@ -294,11 +288,10 @@ png_data = encode(png_image, format="PNG")
 png_bpp = 8 * len(png_data) / n_pixels
 
 print(f"Palette PNG: {len(png_data)} bytes ({png_bpp:.3f} bpp)")
-print(
-    f"Decodes to our image: {np.array_equal(decode(png_data), decoded)}"
-)
+same = np.array_equal(decode(png_data), decoded)
+print(f"Decodes to our image: {same}")
 # Byte 24 of a PNG file is the bit depth field of its header (IHDR).
-print(f"Bits per code before compression (PNG header): {png_data[24]}")
+print(f"Bits per code in the PNG header: {png_data[24]}")
 
 # %%
 # PNG allows 1, 2, 4 or 8 bits per pixel but not 3, so Pillow stores 4 bits, two codes
@@ -323,11 +316,9 @@ for name, data in [
     ("PNG", original_png_data),
     ("WebP", original_webp_data),
 ]:
-    share = len(data) / raccoon.nbytes
+    size, share = len(data), len(data) / raccoon.nbytes
     exact = np.array_equal(decode(data), raccoon)
-    print(
-        f"Original as {name}: {len(data)} bytes, {share:.1%}, {exact=}"
-    )
+    print(f"Original, {name}: {size} bytes, {share:.1%}, {exact=}")
 png_ratio = original_png_bytes / len(png_data)
 print(f"Original PNG / palette PNG: {png_ratio:.2f}")
 
@@ -380,7 +371,8 @@ for name, quality in [
     ("size", equal_size_quality),
 ]:
     data = jpeg(quality)
-    bpp, score = 8 * len(data) / n_pixels, psnr(raccoon, decode(data))
+    bpp = 8 * len(data) / n_pixels
+    score = psnr(raccoon, decode(data))
     jpeg_results[name] = (data, bpp, score)
     print(f"JPEG, quality {quality}: {bpp:.3f} bpp, {score:.2f} dB")
 jpeg_data, jpeg_bpp, _ = jpeg_results["PSNR"]
@@ -441,7 +433,7 @@ sizes = {
 for (compressor, layout), size in compressed_bytes.items():
     name = "Codes as uint8" if layout == "uint8" else "Codes packed"
     sizes[f"{name}, {compressor}"] = size
-print(f"{'':24} {'bytes':>8} {'bpp':>7} {'share of the original':>22}")
+print(f"{'bytes':>33} {'bpp':>7} {'share of the original':>22}")
 for name, size in sorted(sizes.items(), key=lambda item: -item[1]):
     bpp, share = 8 * size / n_pixels, size / raccoon.nbytes
     print(f"{name:24} {size:8d} {bpp:7.3f} {share:22.3f}")
