@@ -55,7 +55,7 @@ print(f"Bytes in memory: {raccoon.nbytes}")
 import matplotlib.pyplot as plt
 import numpy as np
 
-np.set_printoptions(linewidth=72)
+np.set_printoptions(linewidth=69)
 
 # The detail: 216 rows and 288 columns around the nose and a leaf.
 rows, cols = slice(390, 606), slice(590, 878)
@@ -161,16 +161,16 @@ uniform_codes = uniform.fit_transform(pixels).reshape(raccoon.shape)
 # figure shows the framed detail at its own size: one pixel of the image is one pixel
 # of the figure (``interpolation="nearest"``, and the figure's size set in pixels at
 # its 100 dots per inch). The original's detail sits on the left, the quantized one on
-# the right, and the histogram of the whole quantized image below them.
+# the right.
 uniform_image = uniform_codes.reshape(-1, 1)
 uniform_image = uniform.inverse_transform(uniform_image)
 uniform_image = uniform_image.reshape(raccoon.shape)
 
 
-def show_detail_and_histogram(image, title):
-    """Details of the original and ``image`` at 1:1; a histogram."""
+def show_details(image, title):
+    """The detail of the original and of ``image``, at 1:1."""
     height, width = rows.stop - rows.start, cols.stop - cols.start
-    fig_width, fig_height = 624, 560  # pixels, at 100 dots per inch
+    fig_width, fig_height = 624, 290  # pixels, at 100 dots per inch
     fig = plt.figure(
         figsize=(fig_width / 100, fig_height / 100), dpi=100
     )
@@ -198,22 +198,16 @@ def show_detail_and_histogram(image, title):
         ax.set_title(f"{name}, {height} × {width} pixels")
         ax.set_xticks([])
         ax.set_yticks([])
-    ax_hist = axes_at(90, 316, fig_width - 106, 190)
-    levels = draw_histogram(ax_hist, image)
-    ax_hist.set_title(f"Pixels per grey level ({len(levels)} used)")
     fig.suptitle(title)
     return fig
 
 
-show_detail_and_histogram(
-    uniform_image, "8 equally wide bins (3 bits per pixel)"
-)
+show_details(uniform_image, "8 equally wide bins (3 bits per pixel)")
 
 # %%
 # At a glance the picture survives, but at its own size the detail shows what 8 levels
 # do: the smooth shading of the leaf and of the fur around the nose turns into flat
-# bands with sharp contours between them. The histogram now has 8 bars, and they are
-# very unequal.
+# bands with sharp contours between them.
 #
 # Where did the bins go? The discretizer keeps the 9 edges of the 8 bins in
 # ``bin_edges_``; the centre of a bin lies halfway between its two edges.
@@ -231,14 +225,19 @@ print(f"Width of every bin: {np.diff(uniform.bin_edges_[0])[0]}")
 
 # %%
 # The 8 bins split the range from the darkest pixel, 0, to the brightest, 250, into
-# equal parts 31.25 levels wide. Laid over the original histogram, the centres are
-# evenly spread, whatever the number of pixels around them:
+# equal parts 31.25 levels wide. The histogram of the quantized image has 8 bars, one
+# at each centre, and they are very unequal. Laid over the original histogram, the
+# centres are evenly spread, whatever the number of pixels around them:
 
 
-def show_centres_on_histogram(centres, title):
-    """Mark each bin centre on the histogram of the original."""
-    fig, ax = plt.subplots(figsize=(7.2, 3.6))
-    fig.subplots_adjust(left=0.12, right=0.98, bottom=0.14, top=0.84)
+def show_centres_on_histogram(image, centres, title):
+    """The histogram of ``image``; the centres on the original's."""
+    fig, (ax_image, ax) = plt.subplots(nrows=2, figsize=(7.2, 6.0))
+    fig.subplots_adjust(
+        left=0.12, right=0.98, bottom=0.08, top=0.88, hspace=0.55
+    )
+    levels = draw_histogram(ax_image, image)
+    ax_image.set_title(f"Quantized image ({len(levels)} levels)")
     draw_histogram(ax, raccoon)
     for centre in centres:
         ax.axvline(centre, color="tab:orange", linewidth=1.5)
@@ -253,12 +252,13 @@ def show_centres_on_histogram(centres, title):
             va="bottom",
             color="tab:orange",
         )
-    ax.set_title(title, pad=18)
+    ax.set_title("The bin centres on the original image", pad=18)
+    fig.suptitle(title)
     return fig
 
 
 show_centres_on_histogram(
-    uniform_centres, "Uniform bin centres on the original histogram"
+    uniform_image, uniform_centres, "Pixels per level, uniform bins"
 )
 
 # %%
@@ -280,15 +280,14 @@ kmeans_codes = kmeans.fit_transform(pixels).reshape(raccoon.shape)
 kmeans_image = kmeans.inverse_transform(kmeans_codes.reshape(-1, 1))
 kmeans_image = kmeans_image.reshape(raccoon.shape)
 
-show_detail_and_histogram(
+show_details(
     kmeans_image, "8 bins placed by k-means (3 bits per pixel)"
 )
 
 # %%
-# The bars are more even now. In the detail, the mid-greys of the leaf get levels
-# closer together and finer bands, while the bright fur above the nose, where fewer
-# pixels lie, turns into a flatter white patch.
-# Here are the centres of the new bins, again the midpoints between each bin's edges,
+# In the detail, the mid-greys of the leaf get levels closer together and finer bands,
+# while the bright fur above the nose, where fewer pixels lie, turns into a flatter
+# white patch. Here are the centres of the new bins, again the midpoints between each bin's edges,
 # the values ``inverse_transform`` uses. They are not the grey levels k-means found,
 # most visibly in the brightest bin;
 # :ref:`sphx_glr_auto_examples_series_plot_01_choosing_bins.py` measures what that
@@ -298,13 +297,14 @@ print(f"Centres of the k-means bins:\n{kmeans_centres}")
 
 # %%
 show_centres_on_histogram(
-    kmeans_centres, "K-means bin centres on the original histogram"
+    kmeans_image, kmeans_centres, "Pixels per level, k-means bins"
 )
 
 # %%
-# The centres crowd together in the busy middle of the histogram and spread out in the
-# sparse dark and bright tails. A third strategy, ``strategy="quantile"``, goes all the
-# way: it places the edges so that every bin holds the same number of pixels.
+# The bars are more even now. The centres crowd together in the busy middle of the
+# histogram and spread out in the sparse dark and bright tails. A third strategy,
+# ``strategy="quantile"``, goes all the way: it places the edges so that every bin
+# holds the same number of pixels.
 #
 # What would the default sample have changed? It draws 200 000 of the 786432 pixels at
 # random *with replacement*, so some pixels are drawn twice and others not at all.

@@ -160,7 +160,7 @@ def test_uint8_codes_take_exactly_the_original_size(page, printed):
 
 
 def test_details_are_drawn_at_native_pixels_beside_the_original(page):
-    fig = page["show_detail_and_histogram"](page["uniform_image"], "test")
+    fig = page["show_details"](page["uniform_image"], "test")
     try:
         fig.canvas.draw()
         rows, cols = page["rows"], page["cols"]

@@ -39,7 +39,7 @@ import numpy as np
 from scipy.datasets import face
 from sklearn.preprocessing import KBinsDiscretizer
 
-np.set_printoptions(linewidth=72)
+np.set_printoptions(linewidth=69)
 
 raccoon = face(gray=True)
 pixels = raccoon.reshape(-1, 1)
@@ -280,7 +280,7 @@ lower_half_share = np.mean(in_lower_half)
 print(f"Brightest quantile bin: {low:.0f} to {high:.0f}")
 print(f"Its midpoint: {top_midpoint:.1f}, its mean: {top_mean:.1f}")
 print(f"Its pixels below its midpoint: {lower_half_share:.0%}")
-# The extra error of each bin's midpoint, n (mean - midpoint)², summed.
+# Each bin's extra error with its midpoint, n (mean - midpoint)².
 gaps = bin_means["quantile"] - midpoints["quantile"]
 extra = pixels_per_bin["quantile"] * gaps**2
 top_share = extra[top] / extra.sum()
@@ -382,7 +382,7 @@ title = "Quantile bins: each bin as its midpoint or its mean"
 fig = detail_figure(panels, 700, title)
 ax = fig.add_axes([70 / 624, 44 / 700, 400 / 624, 300 / 700])
 cax = fig.add_axes([490 / 624, 44 / 700, 14 / 624, 300 / 700])
-# Colours stop at ±400 so that small changes show; a few pixels go beyond.
+# Colours stop at ±400 so that small changes show (a few go beyond).
 limits = {"vmin": -400, "vmax": 400}
 change_map = ax.imshow(error_change, cmap="RdBu_r", **limits)
 ax.set_title(

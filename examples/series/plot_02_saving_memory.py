@@ -27,7 +27,7 @@ import numpy as np
 from scipy.datasets import face
 from sklearn.preprocessing import KBinsDiscretizer
 
-np.set_printoptions(linewidth=72)
+np.set_printoptions(linewidth=69)
 
 raccoon = face(gray=True)
 n_pixels = raccoon.size
@@ -358,7 +358,7 @@ def jpeg_size(quality):
 
 
 qualities = range(1, 96)
-# The first quality reaching the PSNR; the last no larger than the PNG.
+# The lowest quality reaching the PSNR; the highest within the size.
 index = bisect_left(qualities, decoded_psnr, key=jpeg_psnr)
 equal_psnr_quality = qualities[index]
 index = bisect_left(qualities, len(png_data) + 1, key=jpeg_size)
