@@ -8,6 +8,7 @@ measures MSE and PSNR, and shows each bin either as the midpoint of its edges (w
 import re
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from conftest import numbers_after
@@ -188,7 +189,7 @@ def test_printed_table_matches_the_definitions(page, printed):
         np.testing.assert_allclose(numbers, expected, atol=0.0051)
         # The first table, midpoints only, says the same.
         first = numbers_after(f"{strategy} bins: MSE", printed.stdout)
-        np.testing.assert_allclose(first, [mse_mid, psnr_by_definition(mse_mid)], atol=0.0051)
+        np.testing.assert_allclose(first[:2], [mse_mid, psnr_by_definition(mse_mid)], atol=0.0051)
 
 
 # -- Pixels per bin -----------------------------------------------------------------------
@@ -221,7 +222,7 @@ def test_quantile_edges_are_whole_levels_that_cannot_split_a_level(page, printed
     misses = np.abs(page["pixels_per_bin"]["quantile"] - raccoon.size / 8)
     assert misses.max() < per_level.max()
     assert numbers_after("most frequent grey level:", printed.stdout) == [per_level.max()]
-    largest_gap = numbers_after("quantile bin and an eighth:", printed.stdout)[0]
+    largest_gap = numbers_after("a quantile bin to an eighth:", printed.stdout)[0]
     assert largest_gap == pytest.approx(100 * misses.max() / (raccoon.size / 8), abs=0.051)
 
 
@@ -292,3 +293,74 @@ def test_kmeans_bin_means_are_the_centres_kmeans_finds(page):
 def test_outermost_kmeans_bins_move_most_from_midpoint_to_mean(page):
     moves = np.abs(page["bin_means"]["kmeans"] - page["midpoints"]["kmeans"])
     assert set(np.argsort(moves)[-2:]) == {0, 7}
+
+
+# -- Rates, printed numbers, and the figures ------------------------------------------
+
+
+def test_entropy_coded_rates_run_opposite_to_the_fixed_length_ranking(page, printed):
+    """Same 3 bits fixed-length; the entropies order uniform < k-means < quantile."""
+    rates = {}
+    for strategy in STRATEGIES:
+        counts = np.array([np.sum(page["codes"][strategy] == k) for k in range(8)], dtype=float)
+        p = counts / counts.sum()
+        rates[strategy] = -np.sum(p * np.log2(p))
+        printed_rate = numbers_after(f"{strategy} bins: MSE", printed.stdout)[2]
+        assert printed_rate == pytest.approx(rates[strategy], abs=5e-4)
+        assert page["entropy"][strategy] == pytest.approx(rates[strategy], rel=1e-12)
+    assert numbers_after("Fixed-length rate of every strategy:", printed.stdout) == [3]
+    assert rates["uniform"] < rates["kmeans"] < rates["quantile"] <= 3
+    # "equally full, leave nothing for an entropy coder to save"
+    assert rates["quantile"] > 2.999
+
+
+def test_the_brightest_quantile_bin_holds_almost_all_the_extra_error(page, printed):
+    n = page["pixels_per_bin"]["quantile"]
+    gaps = page["bin_means"]["quantile"] - page["midpoints"]["quantile"]
+    per_bin = n * gaps**2
+    share = per_bin[7] / per_bin.sum()
+    assert numbers_after("midpoints' extra error:", printed.stdout) == [round(100 * share)]
+    # "its midpoint costs more than all the other bins together"
+    assert share > 0.5
+    # The identity: the extra error is the gap between the two MSEs.
+    gap = page["midpoint_mse"]["quantile"] - page["mean_mse"]["quantile"]
+    assert per_bin.sum() / n.sum() == pytest.approx(gap, rel=1e-9)
+
+
+def test_other_printed_numbers(page, printed):
+    out = printed.stdout
+    raccoon = page["raccoon"]
+    counts = page["pixels_per_bin"]["uniform"]
+    share = numbers_after("Smallest uniform bin:", out)[0]
+    assert share == pytest.approx(100 * counts.min() / raccoon.size, abs=0.051)
+    edges = page["discretizers"]["quantile"].bin_edges_[0]
+    assert numbers_after("Brightest quantile bin:", out) == [edges[7], edges[8]]
+    top = raccoon[page["codes"]["quantile"].reshape(raccoon.shape) == 7]
+    below = np.mean(top < (edges[7] + edges[8]) / 2)
+    assert numbers_after("below its midpoint:", out) == [round(100 * below)]
+    assert numbers_after("its mean:", out) == [round(top.mean(), 1)]
+    assert numbers_after("k-means edge to halfway point:", out) == [0.0]
+    for name, images in [("midpoints", "midpoint_images"), ("means", "mean_images")]:
+        crop = page["crop"]
+        mse = mse_by_definition(raccoon[crop], page[images]["quantile"][crop])
+        label = f"quantile bins as their {name}:"
+        assert numbers_after(label, out) == [round(mse, 1)]
+    assert max(len(line) for line in out.splitlines()) <= 72
+
+
+def test_details_are_shown_at_native_pixels_beside_the_original(page):
+    crop = page["crop"]
+    image = page["midpoint_images"]["uniform"]
+    fig = page["detail_figure"]([(0, 0, page["raccoon"], "a"), (1, 0, image, "b")], 600, "t")
+    try:
+        fig.canvas.draw()
+        assert fig.get_figwidth() * fig.dpi == 624
+        for ax, source in zip(fig.axes, [page["raccoon"], image]):
+            box = ax.get_window_extent()
+            height, width = source[crop].shape
+            assert (round(box.width), round(box.height)) == (width, height)
+            (shown,) = ax.get_images()
+            assert shown.get_interpolation() == "nearest"
+            np.testing.assert_array_equal(shown.get_array(), source[crop])
+    finally:
+        plt.close(fig)
