@@ -9,7 +9,6 @@ import ast
 import contextlib
 import io
 import itertools
-import warnings
 from pathlib import Path
 
 import numpy as np
