@@ -68,7 +68,7 @@ def test_close_ups_draw_each_image_pixel_on_whole_figure_pixels(page):
     for zoom, ncols, rows, columns in [
         (3, 2, *page["crop"]),
         (2, 4, *page["crop"]),
-        (1, 2, *page["face_crop"]),
+        (2, 2, *page["face_crop"]),
     ]:
         fig, axes = page["close_ups"]([(raccoon, "")] * 4, ncols, zoom, rows, columns)
         width_px = fig.get_figwidth() * fig.dpi

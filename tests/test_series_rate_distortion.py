@@ -274,3 +274,21 @@ def test_equal_rate_table(page):
     for b, value in zip(page["table_bits"], uniform):
         ok = page["uniform_rate"] <= b
         assert value == pytest.approx(10 * np.log10(255**2 / page["uniform_mse"][ok].min()))
+
+
+def test_uniform_step_loses_below_3_bits_and_gains_above(page):
+    """What the lower panel of the figure shows, against the fixed-rate optimum with
+    k levels for every k, at log2 k bits."""
+    rate, mse = page["uniform_rate"], page["uniform_mse"]
+    above = 10 * np.log10(255**2 / mse[mse > 0]) - np.interp(
+        rate[mse > 0], page["fixed_rate"], page["fixed_db"]
+    )
+    rate = rate[mse > 0]
+    assert np.all(above[(rate > 1.05) & (rate < 2.6)] < 0)
+    assert np.all(above[(rate > 3) & (rate < 5.5)] > 0)
+    # The optimum's own indices, entropy coded, gain at every rate from 2 bits on.
+    optimal = page["optimal_rate"][1:7]
+    gain = page["psnr_db"]["optimum"][1:7] - np.interp(
+        optimal, page["fixed_rate"], page["fixed_db"]
+    )
+    assert np.all(gain > 0)

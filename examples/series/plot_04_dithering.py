@@ -48,8 +48,8 @@ def grey_levels(bits):
 
 
 def level_indices(image, bits, threshold=0.5):
-    """Level index ``floor(x (L - 1) / 255 + threshold)`` of each pixel
-    (``threshold``: a number or an array like ``image``, in [0, 1))."""
+    """Index ``floor(x (L - 1) / 255 + threshold)`` of each pixel's
+    level; ``threshold``: a number or an array like ``image``."""
     # In floating point: x * (L - 1) in uint8 would wrap around.
     scaled = image.astype(np.float64) * (2**bits - 1) / 255
     return np.floor(scaled + threshold).astype(np.intp)
@@ -95,7 +95,7 @@ crop = (slice(420, 492), slice(560, 668))
 
 
 def psnr(image, reference=raccoon):
-    """PSNR in dB of ``image`` against ``reference`` (levels 0-255)."""
+    """PSNR in dB of ``image`` against ``reference``."""
     error = np.asarray(image, dtype=np.float64) - reference
     return 10 * np.log10(255**2 / np.mean(error**2))
 
@@ -186,7 +186,7 @@ def bayer_matrix(size):
 
 
 def ordered_dither(image, bits, size=8):
-    """``image`` on ``2**bits`` levels, Bayer thresholds tiled on it."""
+    """``image`` on ``2**bits`` levels, Bayer thresholds tiled."""
     thresholds = (bayer_matrix(size) + 0.5) / size**2
     height, width = image.shape
     tiles = (-(-height // size), -(-width // size))  # rounded up
@@ -210,11 +210,9 @@ fig, axes = plt.subplot_mosaic(
 )  # fmt: skip
 ax = axes["matrix"]
 ax.imshow(bayer, cmap="gray", vmin=0, vmax=63)
-for (row, column), value in np.ndenumerate(bayer):
+for (r, c), value in np.ndenumerate(bayer):
     colour = "white" if value < 32 else "black"
-    ax.text(
-        column, row, f"{value}", ha="center", va="center", color=colour
-    )
+    ax.text(c, r, f"{value}", ha="center", va="center", color=colour)
 ax.set_title("8×8 Bayer matrix (switch-on order)", fontsize=10)
 ax.set(xlabel="Column in the tile", ylabel="Row in the tile")
 ramps = {
@@ -250,7 +248,7 @@ from PIL import Image
 
 
 def grey_palette(bits):
-    """A palette image whose palette is the ``2**bits`` grey levels."""
+    """A palette image holding the ``2**bits`` grey levels."""
     palette = Image.new("P", (1, 1))
     palette.putpalette(np.repeat(grey_levels(bits), 3).tolist())
     return palette
@@ -264,19 +262,18 @@ def floyd_steinberg(image, bits):
     return grey_levels(bits)[np.asarray(indices)]
 
 
-diffused = {bits: floyd_steinberg(raccoon, bits) for bits in bit_depths}
+diffused = {b: floyd_steinberg(raccoon, b) for b in bit_depths}
 
 # %%
-# Here are 240 by 320 pixels of the face at 1 bpp, two levels, at native size: one
-# pixel of the image is one pixel of the figure (open the figure on its own to see it
-# unscaled).
-face_crop = (slice(300, 540), slice(460, 780))
+# Here are 160 by 160 pixels around the eye and the nose at 1 bpp, two levels, each
+# image pixel drawn as 2×2 pixels of the figure, next to the original:
+face_crop = (slice(290, 450), slice(520, 680))
 fig, axes = close_ups(
     [
         (raccoon, "Original, 256 levels"),
         (diffused[1], "Floyd–Steinberg, 2 levels (1 bpp)"),
     ],
-    ncols=2, zoom=1, rows=face_crop[0], columns=face_crop[1],
+    ncols=2, zoom=2, rows=face_crop[0], columns=face_crop[1],
 )  # fmt: skip
 
 # %%
@@ -300,7 +297,7 @@ pixel_psnr = {
 }
 panels = []
 for b in bit_depths:
-    panels.append((raccoon, f"Original\n(row: {b} bpp)"))
+    panels.append((raccoon, "Original\n8 bpp"))
     for name, images in methods.items():
         title = f"{name}, {b} bpp\nPSNR {pixel_psnr[b, name]:.1f} dB"
         panels.append((images[b], title))
@@ -387,7 +384,7 @@ for b in bit_depths:
             f"{b:<4} {name:15s} {s['psnr']:7.2f} {s['ssim']:7.4f} |"
             f" {s['psnr_far']:14.2f} {s['ssim_far']:7.4f}"
         )
-print("(PSNR in dB; blurred: both images blurred with σ = 1.5 pixels)")
+print("(PSNR in dB; blurred: both images blurred, σ = 1.5 pixels)")
 
 # %%
 # The verdicts split along one line, the scale at which the measure looks. Pixel by
@@ -425,7 +422,7 @@ for b in bit_depths:
 #   level nearest to its greys, not their mean, and can shift them by up to half a
 #   step. Even the mean grey of the whole image shows it:
 for b in bit_depths:
-    means = ", ".join(f"{im[b].mean():.2f}" for im in methods.values())
+    means = ", ".join(f"{i[b].mean():.2f}" for i in methods.values())
     print(f"{b} bpp: mean grey (nearest, ordered, F-S) {means}")
 print(f"Original: mean grey {raccoon.mean():.2f}")
 
@@ -503,9 +500,7 @@ def index_entropy(image):
 
 
 png_sizes, entropies = {}, {}
-print(
-    "bpp  method           log2 L  entropy  PNG bytes  PNG bpp  × bands"
-)
+print("bpp method          log2 L entropy PNG bytes PNG bpp × bands")
 for b in bit_depths:
     for name, images in methods.items():
         png_sizes[b, name] = png_bytes(images[b], b)
@@ -513,8 +508,8 @@ for b in bit_depths:
         png_bpp = png_sizes[b, name] * 8 / raccoon.size
         ratio = png_sizes[b, name] / png_sizes[b, "Nearest"]
         print(
-            f"{b:<4} {name:15s} {b:7d} {entropies[b, name]:8.3f}"
-            f" {png_sizes[b, name]:10d} {png_bpp:8.3f} {ratio:8.2f}"
+            f"{b:<3} {name:15s} {b:6d} {entropies[b, name]:7.3f}"
+            f" {png_sizes[b, name]:9d} {png_bpp:7.3f} {ratio:7.2f}"
         )
 
 # %%
