@@ -36,16 +36,12 @@ SSIM_SETTINGS = {
 
 
 @pytest.fixture(scope="module")
-def run(run_example):
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        namespace = run_example(PAGE)
-    return namespace, output.getvalue()
-
-
-@pytest.fixture(scope="module")
-def page(run):
-    return run[0]
+def page(run_example):
+    """The page's variables, and what it printed under "printed"."""
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        namespace = dict(run_example(PAGE))
+    namespace["printed"] = printed.getvalue()
+    return namespace
 
 
 def test_reader_cells_hold_no_assert_and_the_script_ends_with_show():
@@ -57,8 +53,8 @@ def test_reader_cells_hold_no_assert_and_the_script_ends_with_show():
     assert text.count("# .. _ssim:") == 1
 
 
-def test_printed_lines_fit_the_column(run):
-    _, output = run
+def test_printed_lines_fit_the_column(page):
+    output = page["printed"]
     assert "PNG bytes" in output
     assert not [line for line in output.splitlines() if len(line) > 72]
 
@@ -479,8 +475,8 @@ def test_png_sizes_are_those_of_real_palette_pngs(page):
         assert 1.25 * plain_size < ordered_size < diffused_size < 2.65 * plain_size
 
 
-def test_contrast_kept_by_the_blur_as_printed(run):
-    _, output = run
+def test_contrast_kept_by_the_blur_as_printed(page):
+    output = page["printed"]
     assert "Contrast kept by the blur at period 2: 0.0%" in output
     assert "Contrast kept by the blur at period 8: 50.0%" in output
 

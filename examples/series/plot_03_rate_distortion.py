@@ -78,7 +78,7 @@ def psnr(mse):
 # :meth:`KBinsDiscretizer.fit <sklearn.preprocessing.KBinsDiscretizer.fit>` takes a
 # ``sample_weight``: we hand it the 251 grey levels in use, each weighted by its number
 # of pixels, which gives the same uniform and quantile bins as a fit on the 786 432
-# pixels (the 200 000-pixel subsample never applies to 251 rows).
+# pixels.
 #
 # KBinsDiscretizer's k-means runs :class:`~sklearn.cluster.KMeans` once, from the
 # centres of equally wide bins. We run that deterministic start ourselves with
@@ -284,11 +284,9 @@ panter_dite_mse = np.sum(shares ** (1 / 3)) ** 3 / (12 * 4.0**bits)
 panter_dite_db = 10 * np.log10(255**2 / panter_dite_mse)
 steps = np.diff(psnr_db["optimum"][:-1])
 print("   b  Panter-Dite  optimum  (dB)")
-for row in range(3, 7):
-    print(
-        f"{bits[row]:>4}{panter_dite_db[row]:>13.2f}"
-        f"{psnr_db['optimum'][row]:>9.2f}"
-    )
+for b in range(4, 8):
+    optimum_db = psnr_db["optimum"][b - 1]
+    print(f"{b:>4}{panter_dite_db[b - 1]:>13.2f}{optimum_db:>9.2f}")
 print(f"Gain per bit, 1 to 7 bits (dB): {np.round(steps, 2)}")
 
 # %%
@@ -461,10 +459,10 @@ for line, style, label in [
     (gish_pierce_line, "C0--", "Gish-Pierce (entropy coded)"),
 ]:
     top.plot(rates, line, style, linewidth=1, label=label)
-bottom.axhline(predicted_gain, color="C0", linestyle="--", linewidth=1)
+bottom.axhline(predicted_gain, color="C0", linestyle="--", lw=1)
 top.set(ylim=(10, 56), ylabel="PSNR (dB)")
 top.set_title("Quality against rate, grey raccoon")
-bottom.set(xlim=(1, 7), ylim=(-1, 1.5), xlabel="Rate (bits per pixel)")
+bottom.set(xlim=(1, 7), ylim=(-1, 1.5), xlabel="Rate (bits/pixel)")
 bottom.set_ylabel(
     "PSNR above the fixed-rate\noptimum at equal rate (dB)"
 )

@@ -241,9 +241,12 @@ axes["ordered"].set_xlabel("Grey level of the original (column)")
 # in C: :meth:`PIL.Image.Image.quantize` maps an image to a palette image holding our
 # levels, with ``dither=Image.Dither.FLOYDSTEINBERG``, and returns palette indices.
 #
-# Two things to know. The image must be converted to RGB first: given the grey image
-# itself, ``quantize`` returns its grey levels unchanged as "indices". And
-# ``Dither.ORDERED``, though accepted, runs Floyd–Steinberg.
+# Three things to know. The image must be converted to RGB first: given the grey image
+# itself, ``quantize`` returns its grey levels unchanged as "indices". ``Dither.ORDERED``,
+# though accepted, runs Floyd–Steinberg. And with ``Dither.NONE``, Pillow looks colours
+# up in a cache that keeps one answer for each block of 4×4×4 colour values, which
+# sends a few greys near the middle of two levels to the farther one: that is why we
+# map to the nearest level ourselves.
 from PIL import Image
 
 
@@ -289,7 +292,6 @@ methods = {
     "Ordered": ordered,
     "Floyd–Steinberg": diffused,
 }
-dithers = ["Ordered", "Floyd–Steinberg"]
 pixel_psnr = {
     (b, name): psnr(images[b])
     for b in bit_depths
@@ -471,16 +473,15 @@ print(
 # %%
 # What dithering costs
 # --------------------
-# Grain is detail, and detail costs bits. We count them the three ways of
-# :ref:`sphx_glr_auto_examples_series_plot_03_rate_distortion.py`: the *fixed-length
-# rate*, :math:`\log_2 L` bits per pixel, the same for every method; the *index entropy*
-# :math:`H = -\sum_j p_j \log_2 p_j`, with :math:`p_j` the share of pixels at level
-# :math:`j`, what an entropy coder that treats pixels one at a time needs; and real
-# bytes, the image saved as a palette PNG, as on
-# :ref:`sphx_glr_auto_examples_series_plot_02_saving_memory.py`, with 1, 2 or 4 bits per
-# index (PNG has no 3-bit depth), in bits per pixel (bytes × 8 / pixels). PNG's
-# DEFLATE finds repeated runs and strings of pixels: it uses context, as real coders
-# do.
+# Grain is detail, and detail costs bits. We count them three ways, as
+# :ref:`sphx_glr_auto_examples_series_plot_03_rate_distortion.py` and
+# :ref:`sphx_glr_auto_examples_series_plot_02_saving_memory.py` do: the *fixed-length
+# rate*, :math:`\log_2 L` bits per pixel, the same for every method; the *index
+# entropy* :math:`H = -\sum_j p_j \log_2 p_j`, with :math:`p_j` the share of pixels at
+# level :math:`j`, what an entropy coder that treats pixels one at a time needs; and
+# real bytes, the image saved as a palette PNG with 1, 2 or 4 bits per index (PNG has
+# no 3-bit depth), in bits per pixel (bytes × 8 / pixels). PNG's DEFLATE finds
+# repeated runs and strings of pixels: it uses context, as real coders do.
 import io
 
 
