@@ -445,9 +445,13 @@ curves = {
     "entropy-constrained": (ecsq_rate, ecsq_mse, "C3.-"),
 }
 fig, (top, bottom) = plt.subplots(
-    2, 1, figsize=(8, 8), sharex=True, height_ratios=(3, 2),
+    2,
+    1,
+    figsize=(8, 8),
+    sharex=True,
+    height_ratios=(3, 2),
     layout="constrained",
-)  # fmt: skip
+)
 for label, (x, y, style) in curves.items():
     keep = (y > 0) & (x <= 7)
     db = 10 * np.log10(255**2 / y[keep])

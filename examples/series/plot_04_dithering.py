@@ -110,21 +110,33 @@ def close_ups(panels, ncols, zoom, rows=crop[0], columns=crop[1]):
     width = left + ncols * width_px + (ncols - 1) * gap + right
     height = bottom + nrows * (top + height_px)
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(width / 100, height / 100), dpi=100,
-        sharex=True, sharey=True, squeeze=False,
-    )  # fmt: skip
+        nrows,
+        ncols,
+        figsize=(width / 100, height / 100),
+        dpi=100,
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
     fig.subplots_adjust(
-        left=left / width, right=1 - right / width,
-        bottom=bottom / height, top=1 - top / height,
-        wspace=gap / width_px, hspace=top / height_px,
-    )  # fmt: skip
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        wspace=gap / width_px,
+        hspace=top / height_px,
+    )
     extent = (columns.start - 0.5, columns.stop - 0.5)
     extent += (rows.stop - 0.5, rows.start - 0.5)
     for ax, (image, title) in zip(axes.flat, panels):
         ax.imshow(
-            image[rows, columns], cmap="gray", vmin=0, vmax=255,
-            interpolation="nearest", extent=extent,
-        )  # fmt: skip
+            image[rows, columns],
+            cmap="gray",
+            vmin=0,
+            vmax=255,
+            interpolation="nearest",
+            extent=extent,
+        )
         ax.set_title(title, fontsize=9)
     for ax in axes[-1]:
         ax.set_xlabel("Column (pixels)")
@@ -206,8 +218,10 @@ ramp = np.tile(np.arange(256, dtype=np.uint8), (40, 1))
 
 fig, axes = plt.subplot_mosaic(
     [["matrix", "nearest"], ["matrix", "ordered"]],
-    figsize=(8, 3.6), layout="constrained", width_ratios=(1, 1.5),
-)  # fmt: skip
+    figsize=(8, 3.6),
+    layout="constrained",
+    width_ratios=(1, 1.5),
+)
 ax = axes["matrix"]
 ax.imshow(bayer, cmap="gray", vmin=0, vmax=63)
 for (r, c), value in np.ndenumerate(bayer):
@@ -276,8 +290,11 @@ fig, axes = close_ups(
         (raccoon, "Original, 256 levels"),
         (diffused[1], "Floyd–Steinberg, 2 levels (1 bpp)"),
     ],
-    ncols=2, zoom=2, rows=face_crop[0], columns=face_crop[1],
-)  # fmt: skip
+    ncols=2,
+    zoom=2,
+    rows=face_crop[0],
+    columns=face_crop[1],
+)
 
 # %%
 # With only black and white, the density of white pixels carries the shading of the fur,
