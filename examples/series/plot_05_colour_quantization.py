@@ -49,7 +49,8 @@ colours = pixels[first]
 share = len(colours) / 2**24
 print(f"Shape {original.shape}, {original.dtype}")
 print(f"{len(colours)} distinct colours, {share:.2%} of all 2**24")
-print(f"{len(pixels) / len(colours):.1f} pixels per colour, on average")
+per_colour = len(pixels) / len(colours)
+print(f"{per_colour:.1f} pixels per colour, on average")
 
 # %%
 # The photograph uses fewer than 1% of the possible colours, each in about 6 pixels on
@@ -114,7 +115,7 @@ budgets = [3, 6, 9]
 
 def psnr(image, reference):
     """PSNR in dB of ``image`` against ``reference``, all channels."""
-    difference = image.astype(np.float64) - reference.astype(np.float64)
+    difference = image.astype(float) - reference.astype(float)
     return 10 * np.log10(255**2 / np.mean(difference**2))
 
 
@@ -151,7 +152,7 @@ for bits in budgets:
     palette, indices = uniform_quantize(original, bits // 3)
     uniform_palettes[bits], uniform_indices[bits] = palette, indices
     uniform_images[bits] = palette[indices].reshape(original.shape)
-    uniform_counts[bits] = np.bincount(indices, minlength=len(palette))
+    uniform_counts[bits] = np.bincount(indices, minlength=2**bits)
     uniform_psnr[bits] = psnr(uniform_images[bits], original)
     print(
         f"Uniform, {bits} bits per pixel: {len(palette)} colours, "
@@ -183,7 +184,7 @@ def kmeans_quantize(sample, n_colours):
     kmeans = KMeans(n_clusters=n_colours, n_init=1, random_state=0)
     centres = kmeans.fit(sample).cluster_centers_
     palette = np.rint(centres).astype(np.uint8)
-    nearest = pairwise_distances_argmin(colours, palette.astype(float))
+    nearest = pairwise_distances_argmin(colours, palette * 1.0)
     return palette, nearest[colour_index]
 
 
@@ -247,8 +248,9 @@ for row, name, images, scores in [
 for ax in axes.ravel():
     ax.images[0].set_interpolation("nearest")
     ticks = [16, 56, 96]
-    ax.set_xticks(ticks, [detail_columns.start + t for t in ticks])
-    ax.set_yticks(ticks[:2], [detail_rows.start + t for t in ticks[:2]])
+    first_row, first_column = detail_rows.start, detail_columns.start
+    ax.set_xticks(ticks, [first_column + t for t in ticks])
+    ax.set_yticks(ticks[:2], [first_row + t for t in ticks[:2]])
     ax.label_outer()
 for ax in axes[-1]:
     ax.set_xlabel("Column (pixels)")
@@ -315,7 +317,7 @@ for ax in axes[-1]:
 # pixel counts of the grid colours:
 for bits in budgets:
     counts = np.sort(uniform_counts[bits])[::-1]
-    n_for_90 = np.searchsorted(np.cumsum(counts), 0.9 * len(pixels)) + 1
+    n_for_90 = 1 + np.searchsorted(counts.cumsum(), 0.9 * len(pixels))
     print(
         f"Uniform, {bits} bits: {np.count_nonzero(counts)} of "
         f"{len(counts)} colours used; {n_for_90} cover 90% of pixels"
@@ -342,8 +344,8 @@ for bits in budgets:
     cell_means = means[indices].reshape(original.shape)
     cell_mean_psnr[bits] = psnr(cell_means, original)
     print(
-        f"{bits} bpp: grid {uniform_psnr[bits]:.2f} dB, cells at their "
-        f"mean {cell_mean_psnr[bits]:.2f} dB, "
+        f"{bits} bpp: grid {uniform_psnr[bits]:.2f} dB, "
+        f"cells at their mean {cell_mean_psnr[bits]:.2f} dB, "
         f"k-means {kmeans_psnr[bits]:.2f} dB"
     )
 
@@ -387,7 +389,7 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
 fig.subplots_adjust(left=0.07, right=0.99, bottom=0.13, wspace=0.06)
 for ax, x_grid, x_kmeans, title in [
     (axes[0], grid_bits, budgets, "Fixed-length rate, log2 k"),
-    (axes[1], grid_rates, kmeans_rates, "Entropy-coded rate, entropy"),
+    (axes[1], grid_rates, kmeans_rates, "Entropy-coded rate"),
 ]:
     ax.plot(x_grid, grid_psnr, "o-", label="Uniform grid")
     ax.plot(x_kmeans, kmeans_values, "D-", label="K-means palette")
@@ -443,7 +445,7 @@ for name, palettes, indices in [
         print(f"{name}, {2**bits} colours: PNG {rate:.2f} bpp")
 smaller = png_rate["Uniform", 6] - png_rate["K-means", 3]
 better = kmeans_psnr[3] - uniform_psnr[6]
-print(f"K-means at 8 colours against the grid at 64: {smaller:.2f} bpp")
+print(f"K-means, 8 colours, against the grid, 64: {smaller:.2f} bpp")
 print(f"smaller and {better:.2f} dB better")
 
 # %%

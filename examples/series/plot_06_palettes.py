@@ -1,7 +1,7 @@
 """
-====================================================
+=====================================================
 Palettes in practice: Pillow's quantizers and k-means
-====================================================
+=====================================================
 
 The previous page,
 :ref:`sphx_glr_auto_examples_series_plot_05_colour_quantization.py`, fitted a
@@ -74,7 +74,7 @@ print(f"Image: {original.shape[0]} × {original.shape[1]} pixels")
 
 
 def pillow(method, kmeans=0):
-    """A quantizer: Pillow's ``method``, then ``kmeans`` refinement."""
+    """A quantizer: Pillow's ``method``, refined by ``kmeans``."""
 
     def quantize(k):
         return image.quantize(
@@ -128,7 +128,7 @@ sample = pixels[rng.choice(n_pixels, size=10_000, replace=False)]
 
 
 def sklearn_palette(n_colours):
-    """The sample's k-means centres, rounded: a k × 3 uint8 palette."""
+    """The sample's k-means centres, rounded to uint8."""
     kmeans = KMeans(n_clusters=n_colours, n_init=1, random_state=0)
     centres = kmeans.fit(sample.astype(np.float64)).cluster_centers_
     return np.clip(np.rint(centres), 0, 255).astype(np.uint8)
@@ -202,7 +202,7 @@ def entropy(quantized):
 
 
 def png_bytes(quantized):
-    """The bytes of the palette image as PNG, palette sorted by luma."""
+    """The palette image as PNG bytes, its palette sorted by luma."""
     luma = palette_of(quantized) @ np.array([0.299, 0.587, 0.114])
     order = np.argsort(luma, kind="stable").tolist()
     buffer = io.BytesIO()
@@ -411,7 +411,8 @@ lead = [
     - at_rate["scikit-learn k-means", rate, bpp]
     for rate, bpp in equal_rates
 ]
-print("Lead over scikit-learn: " + ", ".join(f"{x:.2f}" for x in lead))
+leads = ", ".join(f"{x:.2f}" for x in lead)
+print(f"Lead over scikit-learn: {leads}")
 
 # %%
 # At each of these rates, maximum coverage + k-means comes first and scikit-learn's
