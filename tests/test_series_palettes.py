@@ -315,8 +315,9 @@ def test_comparison_at_equal_rate(page):
 
 def test_the_close_up_shows_the_crop_at_twice_its_size(page):
     rows, columns = page["rows"], page["columns"]
-    assert (rows.stop - rows.start, columns.stop - columns.start) == (96, 128)
-    assert page["zoom"] == 2 and page["panel_width"] == 256
+    assert (rows.stop - rows.start, columns.stop - columns.start) == (96, 176)
+    assert page["zoom"] == 2 and page["panel_width"] == 352
+    assert page["width"] >= 720  # the column's width
     assert page["shown"][0] == "Original" and set(page["shown"][1:]) == set(page["quantizers"])
 
 

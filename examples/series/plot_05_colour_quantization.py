@@ -215,15 +215,15 @@ for bits in budgets:
 # Shrunk to fit a page, the photograph averages away the very errors we want to see,
 # so we look at the 128 × 96 pixels framed in white in the first figure, each drawn as
 # a square of 2 × 2 figure pixels (``interpolation="nearest"``, margins set in pixels).
-# Top row: the uniform grid; bottom row: the k-means palette; 3, 6 and 9 bits per pixel
-# from left to right, after the original. Each title gives the PSNR of the whole image.
+# Each row shows the original, the uniform grid and the k-means palette, at 3, 6 and 9
+# bits per pixel from top to bottom. Each title gives the PSNR of the whole image.
 zoom = 2
 panel_height = zoom * (detail_rows.stop - detail_rows.start)
 panel_width = zoom * (detail_columns.stop - detail_columns.start)
 left, gap, right, bottom, title = 62, 14, 8, 42, 50  # margins, pixels
-width = left + 4 * panel_width + 3 * gap + right
-height = bottom + 2 * (title + panel_height)
-fig, axes = plt.subplots(2, 4, figsize=(width / 100, height / 100))
+width = left + 3 * panel_width + 2 * gap + right
+height = bottom + 3 * (title + panel_height)
+fig, axes = plt.subplots(3, 3, figsize=(width / 100, height / 100))
 # Fixed margins: every panel is exactly twice the detail's size.
 fig.subplots_adjust(
     left=left / width,
@@ -233,13 +233,13 @@ fig.subplots_adjust(
     wspace=gap / panel_width,
     hspace=title / panel_height,
 )
-for row, name, images, scores in [
-    (axes[0], "Uniform grid", uniform_images, uniform_psnr),
-    (axes[1], "K-means", kmeans_images, kmeans_psnr),
-]:
+for row, bits in zip(axes, budgets):
     row[0].imshow(original[detail_rows, detail_columns])
     row[0].set_title("Original\n24 bits per pixel")
-    for ax, bits in zip(row[1:], budgets):
+    for ax, name, images, scores in [
+        (row[1], "Uniform grid", uniform_images, uniform_psnr),
+        (row[2], "K-means", kmeans_images, kmeans_psnr),
+    ]:
         ax.imshow(images[bits][detail_rows, detail_columns])
         ax.set_title(
             f"{name}, {2**bits} colours\n"
