@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-PAGE = "series/plot_08_residual_product_quantization.py"
+PAGE = "series/plot_08_residual_quantization.py"
 
 
 @pytest.fixture(scope="module")
