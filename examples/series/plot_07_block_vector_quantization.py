@@ -111,10 +111,8 @@ left, right = np.meshgrid(scalar[4]["levels"], scalar[4]["levels"])
 pair_grid = np.column_stack([left.ravel(), right.ravel()])
 
 pair_share = {}
-for name, points in [
-    ("Scalar grid", pair_grid),
-    ("K-means", pair_codebook),
-]:
+pair_points = {"Scalar grid": pair_grid, "K-means": pair_codebook}
+for name, points in pair_points.items():
     nearest = pairwise_distances_argmin(pairs, points)
     image = points[nearest].reshape(raccoon.shape)
     share = np.bincount(nearest, minlength=16) / len(pairs)
@@ -131,13 +129,8 @@ from matplotlib.colors import LogNorm
 
 fig, ax = plt.subplots(figsize=(7.2, 6.2), layout="constrained")
 edges = np.arange(257) - 0.5
-*_, pair_counts = ax.hist2d(
-    pairs[:, 0],
-    pairs[:, 1],
-    bins=[edges, edges],
-    cmap="Greys",
-    norm=LogNorm(),
-)
+greys_norm = {"cmap": "Greys", "norm": LogNorm()}
+*_, pair_counts = ax.hist2d(*pairs.T, [edges, edges], **greys_norm)
 fig.colorbar(pair_counts, ax=ax, label="Number of pairs")
 for points, style, label in [
     (pair_grid, "s", "Scalar: 4 levels × 4 levels"),
@@ -158,9 +151,8 @@ ax.legend(loc="upper left")
 #
 # Cutting the image into blocks
 # -----------------------------
-# To cut the image into b×b blocks without a loop, we reshape it to (768/b, b, 1024/b,
-# b), swap the two middle axes so that the block indices come first, and flatten each
-# block into a row of :math:`b^2` grey levels, read row by row. Merging undoes it.
+# A reshape cuts the image into b×b blocks, one row of :math:`b^2` grey levels each,
+# read row by row; merging undoes it.
 
 
 def split_blocks(image, b):
@@ -285,8 +277,8 @@ print(f"2 levels as a 1-bit PNG: {png_rate:.3f} bpp")
 #
 # Quality against rate
 # --------------------
-# The same quantizers, at their fixed-length rate on the left and at their lzma rate on
-# the right. Scalar quantizers have 2 to 16 levels.
+# The same quantizers at their fixed-length rate (above) and their lzma rate (below).
+# Scalar quantizers have 2 to 16 levels.
 fig, axes = plt.subplots(2, 1, figsize=(7.2, 8), layout="constrained")
 for ax, rate, title, right in [
     (axes[0], "fixed", "Fixed-length codes", 4.1),
@@ -390,16 +382,15 @@ print(
 # raccoon's eye, each pixel drawn as 4×4 pixels of the figure, first the original next
 # to 4×4 blocks with 16 codewords, a quarter of a bit per pixel.
 crop = (slice(276, 364), slice(536, 624))
+native = {"interpolation": "nearest"}  # squares, not blurs
 
 
 def show_closeups(panels):
     """Crops side by side, two a row, 4 figure pixels per pixel."""
     side, margin, title = 352, 10, 44  # in figure pixels
     nrows = len(panels) // 2
-    width, height = (
-        3 * margin + 2 * side,
-        margin + nrows * (title + side),
-    )
+    width = 3 * margin + 2 * side
+    height = margin + nrows * (title + side)
     fig, axes = plt.subplots(
         nrows, 2, figsize=(width / 100, height / 100), dpi=100
     )
@@ -413,14 +404,7 @@ def show_closeups(panels):
     )
     for ax, (name, result) in zip(axes.ravel(), panels):
         image = raccoon if result is None else result["image"]
-        crop_shown = image[crop]
-        ax.imshow(
-            crop_shown,
-            cmap="gray",
-            vmin=0,
-            vmax=255,
-            interpolation="nearest",
-        )
+        ax.imshow(image[crop], cmap="gray", vmin=0, vmax=255, **native)
         if result is not None:
             name += (
                 f"\n{result['fixed']:.2f} bpp fixed, "
@@ -472,12 +456,11 @@ for b, rate in [(4, 1), (2, 3)]:
 #
 # * With codes of one length, **blocks win by about 10 dB** at equal rate, and alone
 #   reach below 1 bpp: 4×4 blocks at 0.25 bpp match 4 levels at 2 bpp.
-# * **After lzma the gain is smaller and falls with the rate**, 5.9 to 1.7 dB for 2×2
-#   blocks, and the 1 bpp floor is gone: the compressor exploits part of the memory
-#   that blocks exploit, and 2 levels take 0.38 bpp.
+# * **After lzma the gain falls with the rate**, from 5.9 to 1.7 dB for 2×2 blocks,
+#   and the 1 bpp floor is gone: 2 levels take 0.38 bpp.
 # * **Blocks cost** a visible grid of tiles and a codebook that grows exponentially
-#   with the rate. The codecs in use take another road, :ref:`transform coding
-#   <sphx_glr_auto_examples_series_plot_10_transform_coding.py>`: they transform each
-#   block and quantize the transformed numbers one at a time.
+#   with the rate. The codecs in use :ref:`transform each block
+#   <sphx_glr_auto_examples_series_plot_10_transform_coding.py>` instead, and quantize
+#   the transformed numbers one at a time.
 
 plt.show()

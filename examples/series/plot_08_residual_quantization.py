@@ -337,48 +337,49 @@ print(f"One codebook at 2 bpp: {2**32} codewords")
 # %%
 # Stage by stage
 # --------------
-# The same 88×88 pixels around the eye, each pixel drawn as 4×4 figure pixels: the
-# original, then 1, 2 and 4 stages of 256 codewords.
+# The same 88×88 pixels around the eye, each pixel drawn as 4×4 figure pixels: one
+# stage of 256 codewords, then four.
 crop = (slice(276, 364), slice(536, 624))
-side, margin, title = 352, 10, 44  # in figure pixels
-width, height = 3 * margin + 2 * side, margin + 2 * (title + side)
-fig, axes = plt.subplots(
-    2, 2, figsize=(width / 100, height / 100), dpi=100
-)
-fig.subplots_adjust(
-    left=margin / width,
-    right=1 - margin / width,
-    bottom=margin / height,
-    top=1 - title / height,
-    wspace=margin / side,
-    hspace=title / side,
-)
-shown = [("Original, 8 bpp", raccoon)]
-for n in (1, 2, 4):
+native = {"interpolation": "nearest"}  # squares, not blurs
+
+
+def show_closeups(panels):
+    """Two crops side by side, 4 figure pixels per pixel."""
+    side, margin, title = 352, 10, 44  # in figure pixels
+    width, height = 3 * margin + 2 * side, margin + title + side
+    fig, axes = plt.subplots(
+        1, 2, figsize=(width / 100, height / 100), dpi=100
+    )
+    fig.subplots_adjust(
+        left=margin / width,
+        right=1 - margin / width,
+        bottom=margin / height,
+        top=1 - title / height,
+        wspace=margin / side,
+    )
+    for ax, (name, image) in zip(axes, panels):
+        ax.imshow(image[crop], cmap="gray", vmin=0, vmax=255, **native)
+        ax.set_title(name, fontsize=10)
+        ax.set_axis_off()
+
+
+def stages(n):
+    """The title and the image of ``n`` stages of 256 codewords."""
     r = results["RVQ", 256, n]
     name = f"{n} stage{'s' * (n > 1)} of 256: {r['fixed']:g} bpp fixed"
-    shown.append(
-        (
-            f"{name}\n{r['lzma']:.2f} lzma, {r['psnr']:.1f} dB",
-            r["image"],
-        )
-    )
-for ax, (name, image) in zip(axes.ravel(), shown):
-    crop_shown = image[crop]
-    ax.imshow(
-        crop_shown,
-        cmap="gray",
-        vmin=0,
-        vmax=255,
-        interpolation="nearest",
-    )
-    ax.set_title(name, fontsize=10)
-    ax.set_axis_off()
+    return f"{name}\n{r['lzma']:.2f} lzma, {r['psnr']:.1f} dB", r[
+        "image"
+    ]
+
+
+show_closeups([stages(1), stages(4)])
 
 # %%
-# One stage draws the eye with 4×4 tiles; the second softens them into shading, and
-# after four stages the fur and the whiskers are back.
-#
+# One stage draws the eye with 4×4 tiles; after four stages the fur and the whiskers
+# are back. Two stages, next to the original, already soften the tiles into shading:
+show_closeups([("Original, 8 bpp", raccoon), stages(2)])
+
+# %%
 # Where it is used
 # ----------------
 # Residual quantization is the quantizer of neural audio codecs such as SoundStream

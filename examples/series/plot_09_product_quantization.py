@@ -230,41 +230,51 @@ for half, codebook in zip(
 # codebook of whole blocks does, so the code tells a block's brightness twice, once
 # per half. And since the halves are encoded independently, the two halves of a tile
 # can get different greys. Here are 88×88 pixels around the eye, each pixel drawn as
-# 4×4 figure pixels.
+# 4×4 figure pixels, one codebook and two pieces at the same 0.5 bpp.
 crop = (slice(276, 364), slice(536, 624))
-side, margin, title = 352, 10, 44  # in figure pixels
-width, height = 3 * margin + 2 * side, margin + 2 * (title + side)
-fig, axes = plt.subplots(
-    2, 2, figsize=(width / 100, height / 100), dpi=100
-)
-fig.subplots_adjust(
-    left=margin / width,
-    right=1 - margin / width,
-    bottom=margin / height,
-    top=1 - title / height,
-    wspace=margin / side,
-    hspace=title / side,
-)
+native = {"interpolation": "nearest"}  # squares, not blurs
 shown = {"Original, 8 bpp": None}
 shown["One codebook of 256"] = (256, 1)
 shown["2 pieces × 16 codewords"] = (16, 2)
 shown["2 pieces × 256 codewords"] = (256, 2)
-for ax, (name, key) in zip(axes.ravel(), shown.items()):
-    image = raccoon if key is None else results[key]["image"]
-    if key is not None:
-        r = results[key]
-        name += f"\n{r['fixed']:g} bpp fixed, {r['lzma']:.2f} lzma, "
-        name += f"{r['psnr']:.1f} dB"
-    crop_shown = image[crop]
-    ax.imshow(
-        crop_shown,
-        cmap="gray",
-        vmin=0,
-        vmax=255,
-        interpolation="nearest",
+
+
+def show_closeups(names):
+    """Two crops side by side, 4 figure pixels per pixel."""
+    side, margin, title = 352, 10, 44  # in figure pixels
+    width, height = 3 * margin + 2 * side, margin + title + side
+    fig, axes = plt.subplots(
+        1, 2, figsize=(width / 100, height / 100), dpi=100
     )
-    ax.set_title(name, fontsize=10)
-    ax.set_axis_off()
+    fig.subplots_adjust(
+        left=margin / width,
+        right=1 - margin / width,
+        bottom=margin / height,
+        top=1 - title / height,
+        wspace=margin / side,
+    )
+    for ax, name in zip(axes, names):
+        image = (
+            raccoon
+            if shown[name] is None
+            else results[shown[name]]["image"]
+        )
+        if shown[name] is not None:
+            r = results[shown[name]]
+            name += (
+                f"\n{r['fixed']:g} bpp fixed, {r['lzma']:.2f} lzma, "
+            )
+            name += f"{r['psnr']:.1f} dB"
+        ax.imshow(image[crop], cmap="gray", vmin=0, vmax=255, **native)
+        ax.set_title(name, fontsize=10)
+        ax.set_axis_off()
+
+
+show_closeups(["One codebook of 256", "2 pieces × 16 codewords"])
+
+# %%
+# At 1 bpp, next to the original, two pieces of 256 codewords still show it, faintly:
+show_closeups(["Original, 8 bpp", "2 pieces × 256 codewords"])
 
 # %%
 # With two pieces of 16 codewords many tiles are split into a top and a bottom of
