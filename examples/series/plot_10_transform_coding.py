@@ -3,15 +3,14 @@
 Transform coding: the DCT and JPEG
 ==================================
 
-Every page so far quantized grey levels, one at a time or in small blocks. Photographs
-are stored another way: JPEG turns each 8×8 block of pixels into 64 cosine
-*frequencies*, quantizes those, coarsely where the eye looks least, and entropy-codes
-the many zeros that result. This page builds JPEG's lossy part in a few lines of NumPy
-(the discrete cosine transform, the standard's quantization table and its quality
-scaling, the zig-zag order) and checks it against Pillow's JPEG encoder. It shows the
-blocking that coarse steps cause at native pixels, counts the bits after entropy
-coding, and ends by comparing JPEG with the quantizers of the earlier pages on
-measured bits per pixel.
+The earlier pages quantized grey levels, one at a time or in small blocks. JPEG
+quantizes something else: it turns each 8×8 block of pixels into 64 cosine
+*frequencies*, quantizes those, coarsely where the eye looks least, and entropy-codes the
+many zeros that result. This page builds JPEG's lossy part in NumPy (the discrete cosine
+transform, the standard's quantization table and its quality scaling, the zig-zag order)
+and checks it against Pillow's encoder. It shows blocking at native pixels, counts the
+bits after entropy coding, and compares JPEG with the course's quantizers on measured
+bits per pixel.
 """
 
 # Authors: The Quantizing images authors
@@ -34,12 +33,12 @@ n_pixels = raccoon.size
 
 
 def to_blocks(image):
-    """The 8×8 blocks of ``image``, as an array (block row, block column, 8, 8)."""
+    """The 8×8 blocks of ``image``: (block row, block column, 8, 8)."""
     height, width = image.shape
     if height % 8 or width % 8:
         raise ValueError(
-            f"a {height}×{width} image does not split into 8×8 blocks:"
-            " crop it to multiples of 8 first"
+            f"a {height}×{width} image does not split into 8×8"
+            " blocks: crop it to multiples of 8 first"
         )
     return image.reshape(height // 8, 8, width // 8, 8).swapaxes(1, 2)
 
@@ -57,9 +56,7 @@ def psnr(image, reference):
 
 
 shifted = to_blocks(raccoon - 128.0)
-print(
-    f"Blocks: {shifted.shape[0]} × {shifted.shape[1]} = {n_pixels // 64}"
-)
+print(f"Blocks: {shifted.shape[0]} × {shifted.shape[1]}")
 
 # %%
 # The discrete cosine transform and the zig-zag order
@@ -92,12 +89,13 @@ for position, pattern in enumerate(basis):
     mosaic[9 * row : 9 * row + 8, 9 * column : 9 * column + 8] = pattern
 fig, ax = plt.subplots(figsize=(7.2, 7.2), layout="constrained")
 ax.imshow(mosaic, cmap="gray", interpolation="nearest")
+centres = 9 * np.arange(8) + 3.5
 ax.plot(
-    9 * columns[zigzag] + 3.5, 9 * rows[zigzag] + 3.5, color="tab:red"
+    centres[columns[zigzag]], centres[rows[zigzag]], color="tab:red"
 )
 ax.set_title("The 64 DCT basis functions and the zig-zag order")
-ax.set_xticks(9 * np.arange(8) + 3.5, np.arange(8))
-ax.set_yticks(9 * np.arange(8) + 3.5, np.arange(8))
+ax.set_xticks(centres, np.arange(8))
+ax.set_yticks(centres, np.arange(8))
 ax.set_xlabel("Horizontal frequency")
 ax.set_ylabel("Vertical frequency")
 
@@ -108,9 +106,7 @@ ax.set_ylabel("Vertical frequency")
 energy = np.mean(coefficients**2, axis=(0, 1)).ravel()[zigzag]
 energy_share = np.cumsum(energy) / energy.sum()
 for n in (1, 6, 15):
-    print(
-        f"Energy in the first {n:2d} coefficients: {energy_share[n - 1]:.1%}"
-    )
+    print(f"Energy in the first {n:2d}: {energy_share[n - 1]:.1%}")
 
 # %%
 # JPEG's quantization table and its quality scaling
@@ -148,10 +144,8 @@ def jpeg_table(quality):
 
 
 print("Steps at quality 50 (Table K.1) and at quality 10:")
-for row_50, row_10 in zip(jpeg_table(50), jpeg_table(10)):
-    print(
-        *(f"{s:3d}" for s in row_50), " |", *(f"{s:3d}" for s in row_10)
-    )
+for row in np.hstack([jpeg_table(50), jpeg_table(10)]):
+    print(("{:4d}" * 8 + "  |" + "{:4d}" * 8).format(*row))
 
 # %%
 # What coarse steps do to high frequencies
@@ -228,27 +222,26 @@ for q in checked:
     agreement[q] = psnr(ours[q], pillow[q][2])
     difference = np.abs(ours[q] - pillow[q][2].astype(int))
     print(
-        f"Quality {q:2d}: our decode against Pillow's {agreement[q]:.1f} dB,"
+        f"Quality {q:2d}: ours against Pillow's {agreement[q]:.1f} dB,"
         f" {np.mean(difference == 0):.1%} equal, max {difference.max()}"
     )
 
 # %%
-# The tables are the same. The decodes are not identical, but each is within 48 dB
-# PSNR of the other, far closer than either is to the original. Two causes can be told
-# apart. libjpeg computes the DCT in integer arithmetic, so a coefficient that lands
-# close to a rounding boundary can be rounded the other way, which changes a whole block
-# by one step of that frequency; and its inverse DCT rounds differently from SciPy's
-# floating-point one. Pillow's quantized coefficients can be recovered from its decoded
-# pixels: these are off by about half a grey level, far less than half a step at
-# these qualities (every step is 10 or more), so transforming and rounding again gives
-# them back. We then decode them ourselves.
+# The tables are the same, and each decode scores at least 48 dB against the other, far
+# closer than either is to the original; but they are not identical. libjpeg computes
+# the DCT in integer arithmetic, so a coefficient close to a rounding boundary may round
+# the other way, which changes its whole block by one step of that frequency; and its
+# inverse DCT rounds differently from SciPy's floating-point one. To tell the two apart,
+# we recover Pillow's quantized coefficients from its pixels, by transforming and
+# rounding again (at these qualities every step is 10 or more, far more than the error
+# of a decoded pixel), and decode them ourselves.
 for q in (5, 10, 25, 50):
     recovered = jpeg_quantize(to_blocks(pillow[q][2] - 128.0), q)
     moved_by = np.abs(recovered - jpeg_quantize(shifted, q))
     gap = np.abs(jpeg_decode(recovered, q) - pillow[q][2].astype(int))
+    line = f"Quality {q:2d}: {np.count_nonzero(moved_by)} coefficients"
     print(
-        f"Quality {q:2d}: {np.count_nonzero(moved_by)} coefficients off by"
-        f" {moved_by.max():.0f} step; decodes within {gap.max()}"
+        f"{line} off by {moved_by.max():.0f}; decodes within {gap.max()}"
     )
 
 # %%
@@ -259,21 +252,19 @@ for q in (5, 10, 25, 50):
 # --------------------------
 # With the high frequencies gone, each block keeps a few smooth patterns, and
 # neighbouring blocks no longer join up: their edges show as a grid of 8×8 tiles. The
-# crop below (an eye and the fur around it, 176 × 176 pixels, aligned with the blocks)
-# is drawn at twice its size, each pixel a 2×2 square of the figure; each title gives
-# the size of the whole JPEG file and the PSNR of the whole image.
+# crop (an eye and the fur around it, 176 × 176 pixels on the block grid) is drawn at
+# twice its size, each pixel a 2×2 square; the titles give the whole file's rate and
+# the whole image's PSNR.
 crop = (slice(400, 576), slice(480, 656))
 closeups = [("Original, 8 bpp", raccoon)]
 for q in (50, 20, 8):
     data, _, decoded = pillow_jpeg(raccoon, q)
-    rate = 8 * len(data) / n_pixels
-    score = psnr(decoded, raccoon)
+    rate, score = 8 * len(data) / n_pixels, psnr(decoded, raccoon)
     title = f"Quality {q}: {rate:.2f} bpp, {score:.1f} dB"
     closeups.append((title, decoded))
 size, gap, top = 352, 12, 34  # panel, gap and title height, in pixels
 width, height = 2 * size + 3 * gap, 2 * (size + top) + gap
-figsize = (width / 100, height / 100)
-fig, axes = plt.subplots(2, 2, figsize=figsize, dpi=100)
+fig, axes = plt.subplots(2, 2, figsize=(width / 100, height / 100))
 fig.subplots_adjust(
     left=gap / width,
     right=1 - gap / width,
@@ -284,8 +275,7 @@ fig.subplots_adjust(
 )
 grey = plt.Normalize(0, 255)
 for ax, (title, image) in zip(axes.flat, closeups):
-    shown = image[crop]
-    ax.imshow(shown, cmap="gray", norm=grey, interpolation="nearest")
+    ax.imshow(image[crop], "gray", grey, interpolation="nearest")
     ax.set_title(title)
     ax.set_axis_off()
 
@@ -299,14 +289,13 @@ for ax, (title, image) in zip(axes.flat, closeups):
 # -----------------------------
 # JPEG stores the quantized coefficients with Huffman codes (Huffman, 1952, "A method
 # for the construction of minimum-redundancy codes"). A block's DC is coded as its
-# difference from the previous block's. Each nonzero AC coefficient, in zig-zag order,
-# becomes a symbol made of the *run* of zeros before it (0 to 15) and its *size* (the
-# number of bits of its value), followed by those bits; the symbol EOB ends a block's
-# last run of zeros, and ZRL stands for 16 zeros. We count what an ideal code of these
-# symbols spends: their entropy, plus the bits of the values. A Huffman code fitted to
-# the image spends less than one bit per symbol more. Pillow writes either the example
-# Huffman tables of the standard (T.81, Annex K.3) or, with ``optimize=True``, tables
-# fitted to the image.
+# difference from the previous block's; each nonzero AC coefficient, in zig-zag order,
+# as a symbol made of the *run* of zeros before it (0 to 15) and its *size* (the number
+# of bits of its value), followed by those bits. The symbol EOB ends a block's last run
+# of zeros, ZRL stands for 16 zeros. We count what an ideal code of these symbols spends
+# (their entropy, plus the value bits): a Huffman code fitted to the image spends less
+# than a bit per symbol more. Pillow uses the standard's example Huffman tables (T.81,
+# Annex K.3), or, with ``optimize=True``, tables fitted to the image.
 
 
 def entropy_bits(symbols):
@@ -359,16 +348,15 @@ for q in (10, 25, 50, 75):
 qualities = (5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 85, 90, 95)
 moved = raccoon[4:764, 4:1020]
 sweep = {"aligned": [], "moved": []}
-print("Quality  on the grid (bpp, dB)  grid moved by 4 (bpp, dB)")
+print("Quality     on the grid      grid moved by 4")
+print("           bpp      dB         bpp      dB")
 for q in qualities:
     for name, image in (("aligned", raccoon), ("moved", moved)):
         data, _, decoded = pillow_jpeg(image, q)
         rate, score = 8 * len(data) / image.size, psnr(decoded, image)
         sweep[name].append((rate, score))
-        print(f"{q:7d}" if name == "aligned" else " " * 5, end="")
-        print(
-            f" {rate:13.3f} {score:6.2f}", end="\n" * (name == "moved")
-        )
+    last = [sweep[name][-1] for name in sweep]
+    print(f"{q:7d}", "    ".join(f"{r:7.3f} {p:7.2f}" for r, p in last))
 
 # %%
 # The course's quantizers on measured rates
@@ -432,17 +420,13 @@ for k in (4, 16, 64, 256):
     score = psnr(image.reshape(raccoon.shape), raccoon)
     entropy = entropy_bits(codes) / n_pixels
     stored = len(lzma.compress(codes.tobytes())) + codebook.nbytes
-    stored = 8 * stored / n_pixels
-    record(
-        "2×2 VQ", f"{k} words", score, np.log2(k) / 4, entropy, stored
-    )
+    stored, fixed = 8 * stored / n_pixels, np.log2(k) / 4
+    record("2×2 VQ", f"{k} words", score, fixed, entropy, stored)
 
 moved_blocks = to_blocks(moved - 128.0)
 for q, (rate, score) in zip(qualities, sweep["moved"]):
-    entropy = (
-        jpeg_symbol_bits(jpeg_quantize(moved_blocks, q)) / moved.size
-    )
-    record("JPEG", f"quality {q}", score, None, entropy, rate)
+    bits = jpeg_symbol_bits(jpeg_quantize(moved_blocks, q))
+    record("JPEG", f"quality {q}", score, None, bits / moved.size, rate)
 
 print("Method                fixed  entropy   file   PSNR")
 print("                      (bpp)    (bpp)  (bpp)   (dB)")
@@ -483,23 +467,18 @@ def psnr_at(key, rate):
 
 
 gains, rate_ratios = {}, {}
+names = [key for key in labels if key != "JPEG"]
 for rate in (0.5, 1.0):
-    others = {
-        key: psnr_at(key, rate) for key in labels if key != "JPEG"
-    }
-    best = max(
-        (key for key in others if others[key] > 0), key=others.get
-    )
-    gains[rate] = psnr_at("JPEG", rate) - others[best]
-    same_psnr = np.interp(others[best], *curves["JPEG"][::-1])
+    others = np.array([psnr_at(key, rate) for key in names])
+    best, best_psnr = names[np.nanargmax(others)], np.nanmax(others)
+    jpeg_psnr = psnr_at("JPEG", rate)
+    gains[rate] = jpeg_psnr - best_psnr
+    same_psnr = np.interp(best_psnr, *curves["JPEG"][::-1])
     rate_ratios[rate] = rate / same_psnr
+    print(f"At {rate:.1f} bpp: JPEG {jpeg_psnr:.2f} dB, {best}", end="")
+    print(f" {best_psnr:.2f} dB, gain {gains[rate]:.2f} dB")
     print(
-        f"At {rate:.1f} bpp: JPEG {psnr_at('JPEG', rate):.2f} dB,",
-        end="",
-    )
-    print(f" {best} {others[best]:.2f} dB, gain {gains[rate]:.2f} dB")
-    print(
-        f"  JPEG reaches {others[best]:.2f} dB at {same_psnr:.3f} bpp,",
+        f"  JPEG reaches {best_psnr:.2f} dB at {same_psnr:.3f} bpp,",
         end="",
     )
     print(f" {rate_ratios[rate]:.1f} times fewer bits")
