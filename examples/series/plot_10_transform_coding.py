@@ -109,6 +109,9 @@ for n in (1, 6, 15):
     print(f"Energy in the first {n:2d}: {energy_share[n - 1]:.1%}")
 
 # %%
+# The DC coefficient alone carries 86 % of the energy, and the first 15 of the 64
+# coefficients 99 %.
+#
 # JPEG's quantization table and its quality scaling
 # -------------------------------------------------
 # JPEG quantizes every coefficient uniformly, dividing it by a *step* and rounding, with
@@ -193,6 +196,9 @@ for q in shown_qualities:
     print(f"Quality {q}: {zero_share[q]:.1%} of the coefficients are 0")
 
 # %%
+# At quality 10, 93.5 % of the coefficients are zero, and even at quality 90 three in
+# four are: runs of zeros are what the entropy coder, further down, makes cheap.
+#
 # Checking against Pillow's JPEG encoder
 # --------------------------------------
 # Pillow writes a grey image as a JPEG of one component: no colour conversion and no
@@ -238,11 +244,10 @@ for q in checked:
 for q in (5, 10, 25, 50):
     recovered = jpeg_quantize(to_blocks(pillow[q][2] - 128.0), q)
     moved_by = np.abs(recovered - jpeg_quantize(shifted, q))
-    gap = np.abs(jpeg_decode(recovered, q) - pillow[q][2].astype(int))
-    line = f"Quality {q:2d}: {np.count_nonzero(moved_by)} coefficients"
-    print(
-        f"{line} off by {moved_by.max():.0f}; decodes within {gap.max()}"
-    )
+    error = np.abs(jpeg_decode(recovered, q) - pillow[q][2].astype(int))
+    n_moved = np.count_nonzero(moved_by)
+    print(f"Quality {q:2d}: {n_moved} coefficients off by", end=" ")
+    print(f"{moved_by.max():.0f}; decodes within {error.max()}")
 
 # %%
 # A few hundred of the 786432 coefficients differ, by one step each, and from the same
@@ -378,6 +383,7 @@ import lzma
 from sklearn.cluster import KMeans
 
 comparison = []  # (method, setting, fixed, entropy, file, PSNR); in bpp
+stored_files = {}  # the bytes behind each file rate
 
 
 def record(method, setting, score, fixed=None, entropy=None, file=None):
@@ -396,6 +402,7 @@ for k in (2, 4, 8, 16):
     png.save(buffer, "PNG")
     score = psnr(levels[codes], raccoon)
     entropy = entropy_bits(codes) / n_pixels
+    stored_files["PNG", k] = buffer.getvalue()
     stored = 8 * len(buffer.getvalue()) / n_pixels
     record("PNG", f"{k} levels", score, np.log2(k), entropy, stored)
 
@@ -419,7 +426,8 @@ for k in (4, 16, 64, 256):
     image = codebook[codes].reshape(384, 512, 2, 2).swapaxes(1, 2)
     score = psnr(image.reshape(raccoon.shape), raccoon)
     entropy = entropy_bits(codes) / n_pixels
-    stored = len(lzma.compress(codes.tobytes())) + codebook.nbytes
+    stored_files["2×2 VQ", k] = lzma.compress(codes.tobytes()), codebook
+    stored = len(stored_files["2×2 VQ", k][0]) + codebook.nbytes
     stored, fixed = 8 * stored / n_pixels, np.log2(k) / 4
     record("2×2 VQ", f"{k} words", score, fixed, entropy, stored)
 
