@@ -33,7 +33,7 @@ n_pixels = raccoon.size
 
 
 def to_blocks(image):
-    """The 8×8 blocks of ``image``: (block row, block column, 8, 8)."""
+    """The 8×8 blocks of ``image``, shaped (rows, columns, 8, 8)."""
     height, width = image.shape
     if height % 8 or width % 8:
         raise ValueError(
@@ -79,6 +79,7 @@ from scipy.fft import dctn, idctn
 coefficients = dctn(shifted, axes=(2, 3), norm="ortho")
 rows, columns = np.divmod(np.arange(64), 8)
 diagonal = rows + columns
+# By anti-diagonal; along one, down (by row) if odd, up (by column) if even.
 zigzag = np.lexsort((np.where(diagonal % 2, rows, columns), diagonal))
 print(f"Zig-zag order, first 10 positions: {zigzag[:10]}")
 
@@ -86,13 +87,13 @@ basis = idctn(np.eye(64).reshape(64, 8, 8), axes=(1, 2), norm="ortho")
 mosaic = np.full((72, 72), np.nan)  # 8×8 patterns with a gap of 1
 for position, pattern in enumerate(basis):
     row, column = divmod(position, 8)
-    mosaic[9 * row : 9 * row + 8, 9 * column : 9 * column + 8] = pattern
+    top, left = 9 * row, 9 * column
+    mosaic[top : top + 8, left : left + 8] = pattern
 fig, ax = plt.subplots(figsize=(7.2, 7.2), layout="constrained")
 ax.imshow(mosaic, cmap="gray", interpolation="nearest")
 centres = 9 * np.arange(8) + 3.5
-ax.plot(
-    centres[columns[zigzag]], centres[rows[zigzag]], color="tab:red"
-)
+path = centres[columns[zigzag]], centres[rows[zigzag]]
+ax.plot(*path, color="tab:red")
 ax.set_title("The 64 DCT basis functions and the zig-zag order")
 ax.set_xticks(centres, np.arange(8))
 ax.set_yticks(centres, np.arange(8))
@@ -137,7 +138,7 @@ TABLE_K1 = np.array(
 
 
 def jpeg_table(quality):
-    """libjpeg's baseline luminance steps at ``quality`` (1 to 100)."""
+    """libjpeg's baseline luminance steps at ``quality``, 1 to 100."""
     if not 1 <= quality <= 100:
         raise ValueError(
             f"quality must be from 1 to 100, not {quality}"
@@ -160,9 +161,9 @@ for row in np.hstack([jpeg_table(50), jpeg_table(10)]):
 shown_qualities = (10, 50, 90)
 fig, ax = plt.subplots(figsize=(7.2, 4.2), layout="constrained")
 ax.semilogy(np.sqrt(energy), "k.-", label="Coefficients (RMS)")
-for quality in shown_qualities:
-    half_steps = jpeg_table(quality).ravel()[zigzag] / 2
-    ax.semilogy(half_steps, "--", label=f"Half step, quality {quality}")
+for q in shown_qualities:
+    half_steps = jpeg_table(q).ravel()[zigzag] / 2
+    ax.semilogy(half_steps, "--", label=f"Half step, quality {q}")
 ax.set_title("The raccoon's DCT coefficients against JPEG's steps")
 ax.set_xlabel("Zig-zag position (0 = DC, 63 = finest)")
 ax.set_ylabel("Grey levels (log scale)")
@@ -193,7 +194,7 @@ def jpeg_decode(quantized, quality):
 zero_share = {}
 for q in shown_qualities:
     zero_share[q] = np.mean(jpeg_quantize(shifted, q) == 0)
-    print(f"Quality {q}: {zero_share[q]:.1%} of the coefficients are 0")
+    print(f"Quality {q}: {zero_share[q]:.1%} of coefficients are 0")
 
 # %%
 # At quality 10, 93.5 % of the coefficients are zero, and even at quality 90 three in
@@ -210,7 +211,7 @@ from PIL import Image
 
 
 def pillow_jpeg(image, q, **options):
-    """Pillow's JPEG file of ``image``, its tables and its decoded pixels."""
+    """Pillow's JPEG of ``image``: bytes, tables, decoded pixels."""
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, "JPEG", quality=q, **options)
     opened = Image.open(buffer)
@@ -227,10 +228,11 @@ agreement = {}
 for q in checked:
     agreement[q] = psnr(ours[q], pillow[q][2])
     difference = np.abs(ours[q] - pillow[q][2].astype(int))
-    print(
-        f"Quality {q:2d}: ours against Pillow's {agreement[q]:.1f} dB,"
-        f" {np.mean(difference == 0):.1%} equal, max {difference.max()}"
+    line = (
+        f"Quality {q:2d}: ours against Pillow's {agreement[q]:.1f} dB"
     )
+    print(f"{line}, {np.mean(difference == 0):.1%} equal,", end=" ")
+    print(f"max {difference.max()}")
 
 # %%
 # The tables are the same, and each decode scores at least 48 dB against the other, far
@@ -244,7 +246,8 @@ for q in checked:
 for q in (5, 10, 25, 50):
     recovered = jpeg_quantize(to_blocks(pillow[q][2] - 128.0), q)
     moved_by = np.abs(recovered - jpeg_quantize(shifted, q))
-    error = np.abs(jpeg_decode(recovered, q) - pillow[q][2].astype(int))
+    pixels = pillow[q][2].astype(int)
+    error = np.abs(jpeg_decode(recovered, q) - pixels)
     n_moved = np.count_nonzero(moved_by)
     print(f"Quality {q:2d}: {n_moved} coefficients off by", end=" ")
     print(f"{moved_by.max():.0f}; decodes within {error.max()}")
@@ -304,13 +307,13 @@ for ax, (title, image) in zip(axes.flat, closeups):
 
 
 def entropy_bits(symbols):
-    """The entropy of the ``symbols`` times their number: bits in all."""
+    """The entropy of ``symbols`` times their number, in bits."""
     counts = np.unique(symbols, return_counts=True)[1]
     return -np.sum(counts * np.log2(counts / counts.sum()))
 
 
 def jpeg_symbol_bits(quantized):
-    """Bits of an ideal entropy code of JPEG's DC and (run, size) symbols."""
+    """Bits of an ideal code of JPEG's DC and (run, size) symbols."""
     flat = quantized.reshape(-1, 64)[:, zigzag].astype(np.int64)
     dc_size = np.frexp(np.abs(np.diff(flat[:, 0], prepend=0)))[1]
     block, position = np.nonzero(flat[:, 1:])
@@ -361,7 +364,8 @@ for q in qualities:
         rate, score = 8 * len(data) / image.size, psnr(decoded, image)
         sweep[name].append((rate, score))
     last = [sweep[name][-1] for name in sweep]
-    print(f"{q:7d}", "    ".join(f"{r:7.3f} {p:7.2f}" for r, p in last))
+    cells = (f"{rate:7.3f} {score:7.2f}" for rate, score in last)
+    print(f"{q:7d}", "    ".join(cells))
 
 # %%
 # The course's quantizers on measured rates
@@ -382,11 +386,12 @@ import lzma
 
 from sklearn.cluster import KMeans
 
-comparison = []  # (method, setting, fixed, entropy, file, PSNR); in bpp
+# Rows (method, setting, fixed, entropy, file, PSNR), rates in bpp.
+comparison = []
 stored_files = {}  # the bytes behind each file rate
 
 
-def record(method, setting, score, fixed=None, entropy=None, file=None):
+def record(method, setting, score, fixed, entropy, file=None):
     comparison.append((method, setting, fixed, entropy, file, score))
 
 
@@ -426,22 +431,24 @@ for k in (4, 16, 64, 256):
     image = codebook[codes].reshape(384, 512, 2, 2).swapaxes(1, 2)
     score = psnr(image.reshape(raccoon.shape), raccoon)
     entropy = entropy_bits(codes) / n_pixels
-    stored_files["2×2 VQ", k] = lzma.compress(codes.tobytes()), codebook
-    stored = len(stored_files["2×2 VQ", k][0]) + codebook.nbytes
+    packed = lzma.compress(codes.tobytes())
+    stored_files["2×2 VQ", k] = packed, codebook
+    stored = len(packed) + codebook.nbytes
     stored, fixed = 8 * stored / n_pixels, np.log2(k) / 4
     record("2×2 VQ", f"{k} words", score, fixed, entropy, stored)
 
 moved_blocks = to_blocks(moved - 128.0)
 for q, (rate, score) in zip(qualities, sweep["moved"]):
     bits = jpeg_symbol_bits(jpeg_quantize(moved_blocks, q))
-    record("JPEG", f"quality {q}", score, None, bits / moved.size, rate)
+    entropy = bits / moved.size
+    record("JPEG", f"quality {q}", score, None, entropy, rate)
 
 print("Method                fixed  entropy   file   PSNR")
 print("                      (bpp)    (bpp)  (bpp)   (dB)")
 for method, setting, *numbers, score in comparison:
     cells = ["—" if x is None else f"{x:.3f}" for x in numbers]
     print(f"{method + ', ' + setting:20s}", end="")
-    print(f" {cells[0]:>6s} {cells[1]:>8s} {cells[2]:>6s} {score:6.2f}")
+    print(f" {cells[0]:>6} {cells[1]:>8} {cells[2]:>6} {score:6.2f}")
 
 # %%
 # Where transform coding wins
@@ -467,7 +474,7 @@ for key in labels:
 
 
 def psnr_at(key, rate):
-    """The method's PSNR at ``rate``, interpolated; NaN outside its range."""
+    """A method's PSNR at ``rate``, interpolated; NaN out of range."""
     rates, scores = curves[key]
     if not rates[0] <= rate <= rates[-1]:
         return np.nan
@@ -483,7 +490,8 @@ for rate in (0.5, 1.0):
     gains[rate] = jpeg_psnr - best_psnr
     same_psnr = np.interp(best_psnr, *curves["JPEG"][::-1])
     rate_ratios[rate] = rate / same_psnr
-    print(f"At {rate:.1f} bpp: JPEG {jpeg_psnr:.2f} dB, {best}", end="")
+    print(f"At {rate:.1f} bpp: JPEG {jpeg_psnr:.2f} dB,", end=" ")
+    print(f"{best}", end="")
     print(f" {best_psnr:.2f} dB, gain {gains[rate]:.2f} dB")
     print(
         f"  JPEG reaches {best_psnr:.2f} dB at {same_psnr:.3f} bpp,",
@@ -495,7 +503,7 @@ fig, ax = plt.subplots(figsize=(7.2, 4.8), layout="constrained")
 for (key, label), marker in zip(labels.items(), "os^D"):
     ax.plot(*curves[key], marker=marker, label=label)
 aligned = np.array(sweep["aligned"]).T
-ax.plot(*aligned, ":", color="grey", label="JPEG on the original grid")
+ax.plot(*aligned, ":", color="grey", label="JPEG, original grid")
 ax.set(xlim=(0, 3), ylim=(15, 55))
 ax.set_title("The grey raccoon: quality against measured rate")
 ax.set_xlabel("Bits per pixel (file size or index entropy)")
