@@ -203,7 +203,7 @@ for q in shown_qualities:
 # Checking against Pillow's JPEG encoder
 # --------------------------------------
 # Pillow writes a grey image as a JPEG of one component: no colour conversion and no
-# chroma. Read back, ``Image.open(...).quantization`` gives the tables the file holds,
+# chroma, and libjpeg shifts the levels by 128 as we did. Read back, ``Image.open(...).quantization`` gives the tables the file holds,
 # row by row. We compare them with ours, and Pillow's decoded pixels with our decode.
 import io
 
@@ -228,9 +228,7 @@ agreement = {}
 for q in checked:
     agreement[q] = psnr(ours[q], pillow[q][2])
     difference = np.abs(ours[q] - pillow[q][2].astype(int))
-    line = (
-        f"Quality {q:2d}: ours against Pillow's {agreement[q]:.1f} dB"
-    )
+    line = f"Quality {q:2d}: ours vs Pillow's {agreement[q]:.1f} dB"
     print(f"{line}, {np.mean(difference == 0):.1%} equal,", end=" ")
     print(f"max {difference.max()}")
 
@@ -272,7 +270,8 @@ for q in (50, 20, 8):
     closeups.append((title, decoded))
 size, gap, top = 352, 12, 34  # panel, gap and title height, in pixels
 width, height = 2 * size + 3 * gap, 2 * (size + top) + gap
-fig, axes = plt.subplots(2, 2, figsize=(width / 100, height / 100))
+figsize = (width / 100, height / 100)  # at 100 dots per inch
+fig, axes = plt.subplots(2, 2, figsize=figsize, dpi=100)
 fig.subplots_adjust(
     left=gap / width,
     right=1 - gap / width,
@@ -283,7 +282,8 @@ fig.subplots_adjust(
 )
 grey = plt.Normalize(0, 255)
 for ax, (title, image) in zip(axes.flat, closeups):
-    ax.imshow(image[crop], "gray", grey, interpolation="nearest")
+    shown = image[crop]
+    ax.imshow(shown, cmap="gray", norm=grey, interpolation="nearest")
     ax.set_title(title)
     ax.set_axis_off()
 
@@ -348,9 +348,9 @@ for q in (10, 25, 50, 75):
 # This raccoon was a JPEG already
 # -------------------------------
 # Sweep the quality, and a surprise appears: the PSNR leaps between qualities 60 and
-# 70, peaks at quality 80, and falls at 85. The photograph was a JPEG before it became
-# a SciPy data set, on this very block grid, at about quality 80, and quantizing it
-# again with the same steps loses almost nothing. Moving the grid by 4 pixels (JPEG of
+# 70, peaks at quality 80, and falls at 85. The photograph must have been stored as a
+# JPEG before, on this very block grid, at a quality close to 80: quantized again with
+# the same steps, it loses almost nothing. Moving the grid by 4 pixels (JPEG of
 # the 760 × 1016 crop that starts at row 4 and column 4) breaks the alignment and gives
 # the fair curve, the one we compare with below.
 qualities = (5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 85, 90, 95)
