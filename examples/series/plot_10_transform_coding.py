@@ -79,7 +79,7 @@ from scipy.fft import dctn, idctn
 coefficients = dctn(shifted, axes=(2, 3), norm="ortho")
 rows, columns = np.divmod(np.arange(64), 8)
 diagonal = rows + columns
-# By anti-diagonal; along one, down (by row) if odd, up (by column) if even.
+# By anti-diagonal, then down (by row) if odd, up (by column) if even.
 zigzag = np.lexsort((np.where(diagonal % 2, rows, columns), diagonal))
 print(f"Zig-zag order, first 10 positions: {zigzag[:10]}")
 
