@@ -203,8 +203,9 @@ for q in shown_qualities:
 # Checking against Pillow's JPEG encoder
 # --------------------------------------
 # Pillow writes a grey image as a JPEG of one component: no colour conversion and no
-# chroma, and libjpeg shifts the levels by 128 as we did. Read back, ``Image.open(...).quantization`` gives the tables the file holds,
-# row by row. We compare them with ours, and Pillow's decoded pixels with our decode.
+# chroma, and libjpeg shifts the levels by 128 as we did. Read back, the file's tables
+# are in ``Image.open(...).quantization``, row by row. We compare them with ours, and
+# Pillow's decoded pixels with our decode.
 import io
 
 from PIL import Image
