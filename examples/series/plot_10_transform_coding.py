@@ -269,20 +269,17 @@ for q in (50, 20, 8):
     rate, score = 8 * len(data) / n_pixels, psnr(decoded, raccoon)
     title = f"Quality {q}: {rate:.2f} bpp, {score:.1f} dB"
     closeups.append((title, decoded))
-size, gap, top = 352, 12, 34  # panel, gap and title height, in pixels
+# Each panel placed in pixels: 2 × 176 wide and high, under its title.
+size, gap, top = 352, 12, 34  # panel, gap and title height
 width, height = 2 * size + 3 * gap, 2 * (size + top) + gap
-figsize = (width / 100, height / 100)  # at 100 dots per inch
-fig, axes = plt.subplots(2, 2, figsize=figsize, dpi=100)
-fig.subplots_adjust(
-    left=gap / width,
-    right=1 - gap / width,
-    bottom=gap / height,
-    top=1 - top / height,
-    wspace=gap / size,
-    hspace=top / size,
-)
+fig = plt.figure(figsize=(width / 100, height / 100), dpi=100)
 grey = plt.Normalize(0, 255)
-for ax, (title, image) in zip(axes.flat, closeups):
+for i, (title, image) in enumerate(closeups):
+    row, column = divmod(i, 2)
+    left = gap + column * (size + gap)
+    bottom = gap + (1 - row) * (size + top)
+    x, y = left / width, bottom / height
+    ax = fig.add_axes((x, y, size / width, size / height))
     shown = image[crop]
     ax.imshow(shown, cmap="gray", norm=grey, interpolation="nearest")
     ax.set_title(title)
