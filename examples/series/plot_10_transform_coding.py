@@ -377,7 +377,7 @@ for q in qualities:
 # **Entropy-coded block VQ**: k-means codebooks of 2×2 blocks fitted on 10 000 sample
 # blocks, as on :ref:`sphx_glr_auto_examples_series_plot_07_block_vector_quantization.py`,
 # the block indices compressed by :mod:`lzma`, codebook included. **JPEG**, with the
-# grid moved by 4 pixels; its codes have no fixed length. The fixed-length rate is
+# grid moved by 4 pixels (rate and PSNR of the crop); its codes have no fixed length. The fixed-length rate is
 # :math:`\log_2 k` for :math:`k` levels and :math:`\log_2 k / 4` for :math:`k`
 # codewords of 4 pixels.
 import lzma
@@ -517,10 +517,11 @@ ax.legend()
 # fare worse still: at 1 bpp, 2 levels give 18.50 dB and 16 codewords of 2×2 pixels
 # 28.49 dB, against JPEG's 36.06 dB in a real file of 1 bpp.
 #
-# The gain has three sources: the DCT packs a block's energy into a few coefficients,
-# so that most of them become zero and cost almost nothing; the quantization table puts
-# the error where it shows least; and the entropy code spends few bits on what is
-# frequent. Two cautions. PSNR does not see blocking, which at low quality shows more
-# than its decibels suggest. And an image that was a JPEG already, compressed again on
-# the same grid, looks far better than it should, as the dotted curve shows.
+# The gain comes from the DCT, which packs a block's energy into a few coefficients so
+# that most of the others round to zero, and from the entropy code, which makes those
+# zeros almost free. The table's shape does not help the PSNR: it puts the error where
+# the eye sees it least, and PSNR weighs every frequency alike. Two cautions. PSNR does
+# not see blocking either, which at low quality shows more than its decibels suggest.
+# And an image that was a JPEG already, compressed again on the same grid, scores far
+# better than it should, as the dotted curve shows.
 plt.show()
