@@ -8,6 +8,7 @@ plain Python loops. Rates are recomputed from the bytes of the files the page me
 import io
 import lzma
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -317,3 +318,14 @@ def test_printed_lines_fit_the_column(run_script):
     assert re.search(r"At 1\.0 bpp: JPEG 36\.06 dB, 2×2 VQ \d+\.\d+ dB, gain 3\.9\d dB", output)
     too_long = [line for line in output.splitlines() if len(line) > 72]
     assert not too_long, too_long
+
+
+def test_thumbnail_is_the_blocky_closeup():
+    source = (Path(__file__).parent.parent / "examples" / PAGE).read_text()
+    number = int(re.search(r"sphinx_gallery_thumbnail_number = (\d+)", source).group(1))
+    starts = [m.start() for m in re.finditer(r"plt\.(subplots|figure)\(", source)]
+    assert len(starts) == 4
+    section = source.index("Blocking, at native pixels")
+    following = source.index("# %%", source.index("closeups = ["))
+    assert section < starts[number - 1] < following
+    assert source.rstrip().endswith("plt.show()")
