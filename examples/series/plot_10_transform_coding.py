@@ -56,7 +56,7 @@ def psnr(image, reference):
 
 
 shifted = to_blocks(raccoon - 128.0)
-print(f"Blocks: {shifted.shape[0]} × {shifted.shape[1]}")
+print(f"Image: {raccoon.shape}, blocks: {shifted.shape[:2]}")
 
 # %%
 # The discrete cosine transform and the zig-zag order
@@ -225,17 +225,17 @@ ours = {q: jpeg_decode(jpeg_quantize(shifted, q), q) for q in checked}
 tables = {q: np.reshape(pillow[q][1][0], (8, 8)) for q in checked}
 same = all(np.array_equal(tables[q], jpeg_table(q)) for q in checked)
 print(f"Pillow's tables equal ours at qualities {checked}: {same}")
-agreement = {}
+agreement, fidelity = {}, {}
+print("Quality  PSNR (dB): ours vs Pillow's  Pillow's vs original")
 for q in checked:
     agreement[q] = psnr(ours[q], pillow[q][2])
-    difference = np.abs(ours[q] - pillow[q][2].astype(int))
-    line = f"Quality {q:2d}: ours vs Pillow's {agreement[q]:.1f} dB"
-    print(f"{line}, {np.mean(difference == 0):.1%} equal,", end=" ")
-    print(f"max {difference.max()}")
+    fidelity[q] = psnr(pillow[q][2], raccoon)
+    print(f"{q:7d} {agreement[q]:26.1f} {fidelity[q]:21.1f}")
 
 # %%
-# The tables are the same, and each decode scores at least 48 dB against the other, far
-# closer than either is to the original; but they are not identical. libjpeg computes
+# The tables are the same, and each decode scores at least 48 dB against the other,
+# more than Pillow's decode scores against the original at every quality (by 4 dB at
+# quality 95, by 20 dB and more at qualities 10 and 5); but they are not identical. libjpeg computes
 # the DCT in integer arithmetic, so a coefficient close to a rounding boundary may round
 # the other way, which changes its whole block by one step of that frequency; and its
 # inverse DCT rounds differently from SciPy's floating-point one. To tell the two apart,
@@ -252,8 +252,8 @@ for q in (5, 10, 25, 50):
     print(f"{moved_by.max():.0f}; decodes within {error.max()}")
 
 # %%
-# A few hundred of the 786432 coefficients differ, by one step each, and from the same
-# coefficients the two decoders give pixels at most one grey level apart.
+# Fewer than a thousand of the 786432 coefficients differ, by one step each, and from the
+# same coefficients the two decoders give pixels at most one grey level apart.
 #
 # Blocking, at native pixels
 # --------------------------
@@ -339,7 +339,7 @@ for q in (10, 25, 50, 75):
 
 # %%
 # With fitted tables the files come within 4 % of the entropy of their symbols (the
-# rest is Huffman's whole-bit code lengths and a few hundred bytes of headers); the
+# rest is Huffman's whole-bit code lengths and the file's headers); the
 # standard's tables cost more. From here on, JPEG rates are real file sizes with
 # Pillow's default, standard tables: bytes × 8 / pixels.
 #
@@ -377,9 +377,9 @@ for q in qualities:
 # **Entropy-coded block VQ**: k-means codebooks of 2×2 blocks fitted on 10 000 sample
 # blocks, as on :ref:`sphx_glr_auto_examples_series_plot_07_block_vector_quantization.py`,
 # the block indices compressed by :mod:`lzma`, codebook included. **JPEG**, with the
-# grid moved by 4 pixels (rate and PSNR of the crop); its codes have no fixed length. The fixed-length rate is
-# :math:`\log_2 k` for :math:`k` levels and :math:`\log_2 k / 4` for :math:`k`
-# codewords of 4 pixels.
+# grid moved by 4 pixels (rate and PSNR of the crop); its codes have no fixed length.
+# The fixed-length rate is :math:`\log_2 k` for :math:`k` levels and
+# :math:`\log_2 k / 4` for :math:`k` codewords of 4 pixels.
 import lzma
 
 from sklearn.cluster import KMeans
