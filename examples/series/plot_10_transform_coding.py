@@ -248,8 +248,10 @@ for q in (5, 10, 25, 50):
     pixels = pillow[q][2].astype(int)
     error = np.abs(jpeg_decode(recovered, q) - pixels)
     n_moved = np.count_nonzero(moved_by)
-    print(f"Quality {q:2d}: {n_moved} coefficients off by", end=" ")
-    print(f"{moved_by.max():.0f}; decodes within {error.max()}")
+    print(
+        f"Quality {q:2d}: {n_moved} coefficients off by"
+        f" {moved_by.max():.0f}; decodes within {error.max()}"
+    )
 
 # %%
 # Fewer than a thousand of the 786432 coefficients differ, by one step each, and from the
@@ -445,8 +447,11 @@ print("Method                fixed  entropy   file   PSNR")
 print("                      (bpp)    (bpp)  (bpp)   (dB)")
 for method, setting, *numbers, score in comparison:
     cells = ["—" if x is None else f"{x:.3f}" for x in numbers]
-    print(f"{method + ', ' + setting:20s}", end="")
-    print(f" {cells[0]:>6} {cells[1]:>8} {cells[2]:>6} {score:6.2f}")
+    name = f"{method}, {setting}"
+    print(
+        f"{name:20s} {cells[0]:>6} {cells[1]:>8} {cells[2]:>6}"
+        f" {score:6.2f}"
+    )
 
 # %%
 # Where transform coding wins
@@ -488,14 +493,12 @@ for rate in (0.5, 1.0):
     gains[rate] = jpeg_psnr - best_psnr
     same_psnr = np.interp(best_psnr, *curves["JPEG"][::-1])
     rate_ratios[rate] = rate / same_psnr
-    print(f"At {rate:.1f} bpp: JPEG {jpeg_psnr:.2f} dB,", end=" ")
-    print(f"{best}", end="")
-    print(f" {best_psnr:.2f} dB, gain {gains[rate]:.2f} dB")
     print(
-        f"  JPEG reaches {best_psnr:.2f} dB at {same_psnr:.3f} bpp,",
-        end="",
+        f"At {rate:.1f} bpp: JPEG {jpeg_psnr:.2f} dB, {best}"
+        f" {best_psnr:.2f} dB, gain {gains[rate]:.2f} dB\n"
+        f"  JPEG reaches {best_psnr:.2f} dB at {same_psnr:.3f} bpp,"
+        f" {rate_ratios[rate]:.1f} times fewer bits"
     )
-    print(f" {rate_ratios[rate]:.1f} times fewer bits")
 
 fig, ax = plt.subplots(figsize=(7.2, 4.8), layout="constrained")
 for (key, label), marker in zip(labels.items(), "os^D"):
