@@ -388,11 +388,14 @@ from sklearn.cluster import KMeans
 
 # Rows (method, setting, fixed, entropy, file, PSNR), rates in bpp.
 comparison = []
+curves = {}  # method: (measured rate, PSNR) pairs
 stored_files = {}  # the bytes behind each file rate
 
 
 def record(method, setting, score, fixed, entropy, file=None):
     comparison.append((method, setting, fixed, entropy, file, score))
+    measured = entropy if file is None else file
+    curves.setdefault(method, []).append((measured, score))
 
 
 greys, grey_counts = np.unique(raccoon, return_counts=True)
@@ -466,14 +469,7 @@ labels = {
     "2×2 VQ": "2×2 VQ (lzma bytes)",
     "JPEG": "JPEG, grid moved by 4 (file)",
 }
-curves = {}
-for key in labels:
-    points = [
-        (entropy if file is None else file, score)
-        for method, _, _, entropy, file, score in comparison
-        if method == key
-    ]
-    curves[key] = np.array(sorted(points)).T
+curves = {key: np.array(sorted(curves[key])).T for key in labels}
 
 
 def psnr_at(key, rate):
