@@ -518,9 +518,9 @@ ax.legend()
 #
 # The gain comes from the DCT, which packs a block's energy into a few coefficients so
 # that most of the others round to zero, and from the entropy code, which makes those
-# zeros almost free. The table's shape does not help the PSNR: it puts the error where
-# the eye sees it least, and PSNR weighs every frequency alike. Two cautions. PSNR does
-# not see blocking either, which at low quality shows more than its decibels suggest.
+# zeros almost free. The table's shape is chosen for the eye, not for PSNR, which
+# weighs every frequency alike. Two cautions. PSNR does not see blocking either, which
+# at low quality shows more than its decibels suggest.
 # And an image that was a JPEG already, compressed again on the same grid, scores far
 # better than it should, as the dotted curve shows.
 plt.show()
