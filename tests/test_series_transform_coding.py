@@ -1,0 +1,338 @@
+"""Check the claims of the transform coding (DCT and JPEG) page on its own results.
+
+The JPEG tables, the zig-zag order and the entropy of JPEG's symbols are recomputed here
+independently of the page's helpers: from the standard's numbers, from Pillow, and with
+plain Python loops. Rates are recomputed from the bytes of the files the page measured.
+"""
+
+import io
+import lzma
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+PAGE = "series/plot_10_transform_coding.py"
+
+# ITU-T T.81 (1992), Annex K, Table K.1, the luminance table, row after row.
+TABLE_K1 = np.reshape([
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+    14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+    18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+], (8, 8)).tolist()  # fmt: skip
+# T.81, Figure 5: the zig-zag sequence, as natural (row-major) positions.
+ZIGZAG = [
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
+    12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+    35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+    58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def page(run_example):
+    return run_example(PAGE)
+
+
+def independent_psnr(image, reference):
+    """PSNR in dB, from the sum of squared errors."""
+    squared = np.subtract(image, reference, dtype=np.float64) ** 2
+    return 10 * np.log10(255.0**2 * squared.size / squared.sum())
+
+
+def ijg_table(quality):
+    """libjpeg's jpeg_quality_scaling and jpeg_add_quant_table, entry by entry."""
+    scale = 5000 // quality if quality < 50 else 200 - quality * 2
+    return [[min(max((t * scale + 50) // 100, 1), 255) for t in row] for row in TABLE_K1]
+
+
+def pillow_table(image, quality):
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, "JPEG", quality=quality)
+    return np.reshape(Image.open(buffer).quantization[0], (8, 8))
+
+
+def test_table_is_t81_at_quality_50_and_follows_libjpeg_and_pillow(page):
+    table = page["jpeg_table"]
+    assert np.array_equal(page["TABLE_K1"], TABLE_K1)
+    assert np.array_equal(table(50), TABLE_K1)
+    for quality in range(1, 101):
+        assert np.array_equal(table(quality), ijg_table(quality)), quality
+    # Pillow's own tables, at qualities the page does not check too.
+    small = page["raccoon"][:64, :64]
+    for quality in (1, 5, 12, 33, 50, 67, 75, 90, 100):
+        assert np.array_equal(table(quality), pillow_table(small, quality)), quality
+    assert np.all(table(100) == 1) and table(1).max() == 255
+    for bad in (0, 101, -5):
+        with pytest.raises(ValueError, match="quality must be from 1 to 100"):
+            table(bad)
+    # What the page found, and "every step is 10 or more" at the recovered qualities.
+    assert page["same"] is True
+    assert all(table(q).min() >= 10 for q in (5, 10, 25, 50))
+
+
+def test_zigzag_order_is_the_standards(page):
+    assert list(page["zigzag"]) == ZIGZAG
+
+
+def test_blocks_round_trip_and_dct_is_orthonormal(page):
+    to_blocks, from_blocks = page["to_blocks"], page["from_blocks"]
+    raccoon = page["raccoon"]
+    blocks = to_blocks(raccoon)
+    assert blocks.shape == (96, 128, 8, 8)
+    assert np.array_equal(blocks[3, 5], raccoon[24:32, 40:48])
+    assert np.array_equal(from_blocks(blocks), raccoon)
+    with pytest.raises(ValueError, match="multiples of 8"):
+        to_blocks(raccoon[:761])
+    coefficients, shifted = page["coefficients"], page["shifted"]
+    assert np.isclose(np.sum(coefficients**2), np.sum(shifted**2))
+    # Coefficient (0, 0) of a block is 8 times its mean level-shifted value.
+    assert np.allclose(coefficients[..., 0, 0], 8 * shifted.mean(axis=(2, 3)))
+    # The basis functions are orthonormal.
+    basis = page["basis"].reshape(64, 64)
+    assert np.allclose(basis @ basis.T, np.eye(64))
+
+
+def test_energy_and_zero_shares_quoted_in_the_prose(page):
+    share = page["energy_share"]
+    assert round(100 * share[0]) == 86 and round(100 * share[14]) == 99
+    zeros = page["zero_share"]
+    assert round(100 * zeros[10], 1) == 93.5
+    assert 0.75 <= zeros[90] < 0.8  # "three in four"
+    assert zeros[10] > zeros[50] > zeros[90]
+
+
+def test_numpy_decode_agrees_with_pillows_within_the_stated_bound(page):
+    raccoon, ours, pillow = page["raccoon"], page["ours"], page["pillow"]
+    assert sorted(ours) == sorted(pillow) == [5, 10, 25, 50, 75, 95]
+    for quality, (data, _, decoded) in pillow.items():
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), decoded)
+        between = independent_psnr(ours[quality], decoded)
+        assert between == pytest.approx(page["agreement"][quality])
+        fidelity = independent_psnr(decoded, raccoon)
+        assert fidelity == pytest.approx(page["fidelity"][quality])
+        # "At least 48 dB", more than Pillow's decode against the original.
+        assert between >= 48 and between > fidelity
+        # And the two are not identical: the prose explains why.
+        assert not np.array_equal(ours[quality], decoded)
+
+
+def test_margins_quoted_in_the_prose(page):
+    margin = {q: page["agreement"][q] - page["fidelity"][q] for q in page["checked"]}
+    assert round(margin[95]) == 4  # "by 4 dB at quality 95"
+    assert round(margin[10]) >= 20 and round(margin[5]) >= 20  # "20 dB and more"
+    assert min(margin.values()) == margin[95]
+
+
+def test_differences_come_from_a_few_coefficients_and_one_level_of_idct(page):
+    quantize, decode, to_blocks = page["jpeg_quantize"], page["jpeg_decode"], page["to_blocks"]
+    shifted = page["shifted"]
+    for quality in (5, 10, 25, 50):
+        decoded = page["pillow"][quality][2]
+        recovered = quantize(to_blocks(decoded - 128.0), quality)
+        off = np.abs(recovered - quantize(shifted, quality))
+        assert 0 < np.count_nonzero(off) < 1000  # "a few hundred"
+        assert off.max() == 1  # "by one step each"
+        redecoded = decode(recovered, quality)
+        # Recovered right: the redecode is within one level everywhere.
+        assert np.abs(redecoded.astype(int) - decoded).max() == 1
+
+
+def independent_symbol_bits(quantized, zigzag):
+    """JPEG's DC and AC symbols built block by block, then their ideal bits."""
+    dc_symbols, ac_symbols, value_bits = [], [], 0
+    previous_dc = 0
+    for block in quantized.reshape(-1, 64):
+        sequence = [int(block[i]) for i in zigzag]
+        difference = sequence[0] - previous_dc
+        previous_dc = sequence[0]
+        size = abs(difference).bit_length()
+        dc_symbols.append(size)
+        value_bits += size
+        run = 0
+        for value in sequence[1:]:
+            if value == 0:
+                run += 1
+                continue
+            while run > 15:
+                ac_symbols.append((15, 0))  # ZRL
+                run -= 16
+            size = abs(value).bit_length()
+            ac_symbols.append((run, size))
+            value_bits += size
+            run = 0
+        if run:
+            ac_symbols.append((0, 0))  # EOB
+
+    def ideal(symbols):
+        _, counts = np.unique(
+            np.array(symbols).reshape(len(symbols), -1), axis=0, return_counts=True
+        )
+        return -np.sum(counts * np.log2(counts / counts.sum()))
+
+    return ideal(dc_symbols) + ideal(ac_symbols) + value_bits
+
+
+def test_symbol_entropy_matches_a_block_by_block_count(page):
+    quantize, bits = page["jpeg_quantize"], page["jpeg_symbol_bits"]
+    rng = np.random.default_rng(3)
+    # Blocks of the raccoon, and random blocks with long runs of zeros and large values.
+    some = page["shifted"][40:44, 10:30]
+    noise = rng.integers(-300, 300, size=(2, 9, 8, 8)) * (rng.random((2, 9, 8, 8)) < 0.1)
+    noise[0, 0, :, :] = 0
+    noise[0, 0, 7, 7] = 5  # 62 zeros, then the last coefficient: ZRLs, no EOB
+    for quantized in (quantize(some, 10), quantize(some, 75), noise.astype(float)):
+        assert bits(quantized) == pytest.approx(
+            independent_symbol_bits(quantized, ZIGZAG), rel=1e-9
+        )
+
+
+def test_rates_after_entropy_coding_are_file_sizes_and_near_the_entropy(page):
+    rates, n_pixels = page["rates"], page["n_pixels"]
+    for quality in (10, 25, 50, 75):
+        data = page["pillow"][quality][0]
+        assert rates["K.3 tables"][quality] == 8 * len(data) / n_pixels
+        entropy, fitted = rates["entropy"][quality], rates["fitted tables"][quality]
+        # "Within 4 % of the entropy"; the standard's tables cost more.
+        assert entropy < fitted < 1.04 * entropy
+        assert rates["K.3 tables"][quality] > fitted
+
+
+def jpeg_rate_and_psnr(image, quality):
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, "JPEG", quality=quality)
+    decoded = np.asarray(Image.open(buffer))
+    return 8 * len(buffer.getvalue()) / image.size, independent_psnr(decoded, image)
+
+
+def test_the_raccoon_was_a_jpeg_and_the_moved_grid_is_fair(page):
+    raccoon, qualities, sweep = page["raccoon"], page["qualities"], page["sweep"]
+    moved = page["moved"]
+    assert moved.shape == (760, 1016)
+    assert np.array_equal(moved, raccoon[4:764, 4:1020])
+    for quality, aligned, other in zip(qualities, sweep["aligned"], sweep["moved"]):
+        assert aligned == pytest.approx(jpeg_rate_and_psnr(raccoon, quality))
+        assert other == pytest.approx(jpeg_rate_and_psnr(moved, quality))
+    aligned = dict(zip(qualities, (p for _, p in sweep["aligned"])))
+    other = dict(zip(qualities, (p for _, p in sweep["moved"])))
+    # The leap between 60 and 70, the peak at 80, the fall at 85; none of it moved.
+    assert aligned[70] - aligned[60] > 3 > other[70] - other[60]
+    assert aligned[80] > aligned[85] + 3 and aligned[80] > aligned[70] + 5
+    assert aligned[80] > other[80] + 10
+    assert np.all(np.diff([other[q] for q in qualities]) > 0)
+
+
+def test_closeups_are_at_twice_native_size_with_real_file_rates(page):
+    raccoon, crop = page["raccoon"], page["crop"]
+    rows, columns = crop
+    assert rows.start % 8 == 0 and columns.start % 8 == 0  # on the block grid
+    assert page["size"] == 2 * (rows.stop - rows.start) == 2 * (columns.stop - columns.start)
+    assert page["width"] >= 720
+    titles = [title for title, _ in page["closeups"]]
+    assert titles[0].startswith("Original")
+    for title, image in page["closeups"][1:]:
+        quality = int(re.search(r"Quality (\d+)", title).group(1))
+        rate, score = jpeg_rate_and_psnr(raccoon, quality)
+        assert f"{rate:.2f} bpp" in title and f"{score:.1f} dB" in title
+        assert independent_psnr(image, raccoon) == pytest.approx(score)
+
+
+def rows_of(page, method):
+    return {setting: rest for m, setting, *rest in page["comparison"] if m == method}
+
+
+def test_comparison_rates_are_measured_from_the_stored_bytes(page):
+    raccoon, n_pixels, files = page["raccoon"], page["n_pixels"], page["stored_files"]
+    png = rows_of(page, "PNG")
+    assert sorted(png) == sorted(f"{k} levels" for k in (2, 4, 8, 16))
+    for k in (2, 4, 8, 16):
+        fixed, entropy, file, score = png[f"{k} levels"]
+        data = files["PNG", k]
+        assert file == 8 * len(data) / n_pixels and fixed == np.log2(k)
+        opened = Image.open(io.BytesIO(data))
+        assert opened.format == "PNG" and opened.mode == "P"
+        decoded = np.asarray(opened.convert("L"))
+        assert len(np.unique(decoded)) == k
+        assert independent_psnr(decoded, raccoon) == pytest.approx(score)
+        assert entropy <= fixed
+    vq = rows_of(page, "2×2 VQ")
+    for k in (4, 16, 64, 256):
+        fixed, entropy, file, score = vq[f"{k} words"]
+        compressed, codebook = files["2×2 VQ", k]
+        assert file == 8 * (len(compressed) + codebook.size) / n_pixels
+        codes = np.frombuffer(lzma.decompress(compressed), dtype=np.uint8)
+        assert len(codes) == n_pixels // 4 and codebook.shape == (k, 4)
+        image = codebook[codes].reshape(384, 512, 2, 2).swapaxes(1, 2).reshape(768, 1024)
+        assert independent_psnr(image, raccoon) == pytest.approx(score)
+        assert fixed == np.log2(k) / 4 and file < entropy <= fixed
+    uniform = rows_of(page, "Uniform")
+    for setting, (fixed, entropy, file, _) in uniform.items():
+        step = int(setting.split()[-1])
+        bins = raccoon.ravel() // step
+        p = np.bincount(bins)[np.bincount(bins) > 0] / n_pixels
+        assert entropy == pytest.approx(-np.sum(p * np.log2(p)))
+        assert fixed == pytest.approx(np.log2(len(p))) and file is None
+    jpeg = rows_of(page, "JPEG")
+    for quality, (rate, score) in zip(page["qualities"], page["sweep"]["moved"]):
+        fixed, entropy, file, jpeg_score = jpeg[f"quality {quality}"]
+        assert fixed is None and (file, jpeg_score) == (rate, score)
+        assert entropy < file  # headers and Huffman's rounding on top
+
+
+def interpolated(points, rate):
+    rates, scores = np.array(sorted(points)).T
+    if not rates[0] <= rate <= rates[-1]:
+        return None
+    return np.interp(rate, rates, scores)
+
+
+def test_gains_at_equal_rate_are_what_the_table_shows(page):
+    measured = {}
+    for method, _, _, entropy, file, score in page["comparison"]:
+        measured.setdefault(method, []).append((entropy if file is None else file, score))
+    for rate in (0.5, 1.0):
+        jpeg = interpolated(measured["JPEG"], rate)
+        others = {
+            method: interpolated(points, rate)
+            for method, points in measured.items()
+            if method != "JPEG" and interpolated(points, rate) is not None
+        }
+        best = max(others, key=others.get)
+        assert best == "2×2 VQ"
+        assert page["gains"][rate] == pytest.approx(jpeg - others[best])
+        # "About 4 dB", "1.7 times fewer bits"; JPEG wins at every measured rate.
+        assert 3.5 <= page["gains"][rate] <= 4.5
+        assert round(page["rate_ratios"][rate], 1) == 1.7
+    for method, points in measured.items():
+        if method != "JPEG":
+            for rate, score in points:
+                jpeg = interpolated(measured["JPEG"], rate)
+                assert jpeg is None or jpeg > score, (method, rate)
+    # The fixed-length figures of the last paragraph.
+    assert round(rows_of(page, "PNG")["2 levels"][3], 2) == 18.50
+    assert rows_of(page, "PNG")["2 levels"][0] == 1
+    assert round(rows_of(page, "2×2 VQ")["16 words"][3], 2) == 28.49
+    assert rows_of(page, "2×2 VQ")["16 words"][0] == 1
+    assert round(interpolated(measured["JPEG"], 1.0), 2) == 36.06
+
+
+def test_printed_lines_fit_the_column(run_script):
+    output = run_script(PAGE).stdout
+    assert "Pillow's tables equal ours at qualities (5, 10, 25, 50, 75, 95): True" in output
+    assert re.search(r"At 1\.0 bpp: JPEG 36\.06 dB, 2×2 VQ \d+\.\d+ dB, gain 3\.9\d dB", output)
+    too_long = [line for line in output.splitlines() if len(line) > 72]
+    assert not too_long, too_long
+
+
+def test_thumbnail_is_the_blocky_closeup():
+    source = (Path(__file__).parent.parent / "examples" / PAGE).read_text()
+    number = int(re.search(r"sphinx_gallery_thumbnail_number = (\d+)", source).group(1))
+    starts = [m.start() for m in re.finditer(r"plt\.(subplots|figure)\(", source)]
+    assert len(starts) == 4
+    section = source.index("Blocking, at native pixels")
+    following = source.index("# %%", source.index("closeups = ["))
+    assert section < starts[number - 1] < following
+    assert source.rstrip().endswith("plt.show()")
