@@ -48,6 +48,7 @@ extensions = [
     "nav_toggle_labels",  # local: the sidebar's expand buttons get a name
     "mathjax_after_load",  # local: MathJax starts after the page has loaded
     "head_assets",  # local: no script, search index or unused style sheet before first paint
+    "live_figures",  # local: figures the reader changes, computed in the browser
 ]
 root_doc = "index"
 exclude_patterns = [
@@ -77,6 +78,16 @@ html_sidebars = {"index": [], "api_used": [], "sg_execution_times": []}
 # The theme's script rejects an empty mode (a console error on every first visit):
 # start in "auto", which follows the reader's system setting.
 html_context = {"default_mode": "auto"}
+
+# -- Live figures ------------------------------------------------------------------------
+# Page -> [(section id, kind)]: a live figure at the end of that section
+# (sphinxext/live_figures.py; the kinds are "levels", "dither", "colour" and "jpeg").
+live_figures = {
+    "auto_examples/plot_vector_quantization": [("quantizing-with-k-means-bins", "levels")],
+    "auto_examples/series/plot_04_dithering": [("the-three-side-by-side", "dither")],
+    "auto_examples/series/plot_05_colour_quantization": [("a-k-means-palette", "colour")],
+    "auto_examples/series/plot_10_transform_coding": [("the-image", "jpeg")],
+}
 
 # -- The dataset -------------------------------------------------------------------------
 # The examples call scipy.datasets.face(), which would download face.dat. Put the copy
