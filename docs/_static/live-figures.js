@@ -365,40 +365,50 @@
   function ditherFigure(figure, parts, source) {
     const { width, height, grey, histogram } = greyOf(source);
     const values = new Uint8Array(grey.length);
-    const error = new Float32Array(grey.length);
+    const rows = [new Float32Array(width + 2), new Float32Array(width + 2)];
     return (state) => {
       const n = Number(state.levels);
       const step = 255 / (n - 1);
       const levels = Array.from({ length: n }, (_, i) => Math.round(i * step));
       // The nearest level of a value, by the levels' midpoints (a tie goes up).
+      const middles = levels.slice(1).map((level, j) => (levels[j] + level) / 2);
       const nearest = (v) => {
-        let j = Math.min(n - 1, Math.max(0, Math.round(v / step)));
-        while (j > 0 && v < (levels[j - 1] + levels[j]) / 2) j--;
-        while (j < n - 1 && v >= (levels[j] + levels[j + 1]) / 2) j++;
-        return j;
+        let j = Math.round(v / step);
+        j = j < 0 ? 0 : j > n - 1 ? n - 1 : j;
+        if (j > 0 && v < middles[j - 1]) j--;
+        else if (j < n - 1 && v >= middles[j]) j++;
+        return levels[j];
       };
-      if (state.dither === "none") {
-        for (let i = 0; i < grey.length; i++) values[i] = levels[nearest(grey[i])];
-      } else if (state.dither === "ordered") {
+      if (state.dither === "none" || state.dither === "ordered") {
+        // One table per threshold of the 8 x 8 Bayer matrix (one table for none).
+        const thresholds = state.dither === "none" ? [[0]] : BAYER;
+        const tables = thresholds.map((row) =>
+          row.map((t) => {
+            const offset = state.dither === "none" ? 0 : ((t + 0.5) / 64 - 0.5) * step;
+            return Uint8Array.from({ length: 256 }, (_, g) => nearest(g + offset));
+          }),
+        );
+        const size = tables.length;
         for (let y = 0, i = 0; y < height; y++) {
-          const row = BAYER[y % 8];
-          for (let x = 0; x < width; x++, i++) {
-            values[i] = levels[nearest(grey[i] + ((row[x % 8] + 0.5) / 64 - 0.5) * step)];
-          }
+          const row = tables[y % size];
+          for (let x = 0; x < width; x++, i++) values[i] = row[x % size][grey[i]];
         }
       } else {
-        for (let i = 0; i < grey.length; i++) error[i] = grey[i];
+        // Floyd-Steinberg: each pixel's error goes 7/16 right, 3/16, 5/16 and 1/16 to
+        // the row below; two rows of pending errors, with a cell of margin on each side.
+        rows[0].fill(0);
         for (let y = 0, i = 0; y < height; y++) {
+          const [here, below] = [rows[y % 2], rows[(y + 1) % 2]];
+          below.fill(0);
           for (let x = 0; x < width; x++, i++) {
-            const level = levels[nearest(error[i])];
-            const e = error[i] - level;
+            const v = grey[i] + here[x + 1];
+            const level = nearest(v);
+            const e = v - level;
             values[i] = level;
-            if (x + 1 < width) error[i + 1] += (e * 7) / 16;
-            if (y + 1 < height) {
-              if (x > 0) error[i + width - 1] += (e * 3) / 16;
-              error[i + width] += (e * 5) / 16;
-              if (x + 1 < width) error[i + width + 1] += e / 16;
-            }
+            here[x + 2] += e * 0.4375;
+            below[x] += e * 0.1875;
+            below[x + 1] += e * 0.3125;
+            below[x + 2] += e * 0.0625;
           }
         }
       }
@@ -407,18 +417,24 @@
       const counts = new Float64Array(256);
       let squared = 0;
       for (let i = 0; i < grey.length; i++) {
+        const d = grey[i] - values[i];
         counts[values[i]]++;
-        squared += (grey[i] - values[i]) ** 2;
+        squared += d * d;
       }
-      paintHistogram(parts.histogram, figure, histogram, levels, levels.map((l) => counts[l]));
+      const uses = levels.map((level) => counts[level]);
+      paintHistogram(parts.histogram, figure, histogram, levels, uses);
       const mse = squared / grey.length;
-      const name = { none: "no dithering", ordered: "ordered dithering", fs: "Floyd–Steinberg dithering" }[state.dither];
+      const name = {
+        none: "no dithering",
+        ordered: "ordered dithering",
+        fs: "Floyd–Steinberg dithering",
+      }[state.dither];
       numbers(parts.numbers, [
         ["Levels", levels.join(", ")],
         ["MSE", round(mse, 2)],
         ["PSNR", `${round(psnr(mse), 2)} dB`],
         ["Fixed-length code", `${fixed(n)} bits per pixel`],
-        ["Index entropy", `${round(entropy(levels.map((l) => counts[l]), grey.length), 3)} bits per pixel`],
+        ["Index entropy", `${round(entropy(uses, grey.length), 3)} bits per pixel`],
       ]);
       return {
         image: `The raccoon with ${n} evenly spaced grey levels and ${name}: PSNR ${round(psnr(mse), 2)} dB`,
@@ -569,6 +585,17 @@
     return c;
   })();
 
+  /* The 64 basis images of the 8 x 8 DCT: basis k = 8v + u at pixel p = 8y + x. */
+  const BASIS = (() => {
+    const basis = new Float64Array(64 * 64);
+    for (let k = 0; k < 64; k++) {
+      for (let p = 0; p < 64; p++) {
+        basis[64 * k + p] = COSINES[8 * (k >> 3) + (p >> 3)] * COSINES[8 * (k & 7) + (p & 7)];
+      }
+    }
+    return basis;
+  })();
+
   function jpegFigure(figure, parts, source) {
     const { width, height, grey } = greyOf(source);
     const blocks = (width / 8) * (height / 8);
@@ -595,39 +622,46 @@
     }
     const values = new Uint8Array(grey.length);
     const quantized = new Float64Array(64);
+    const block = new Float64Array(64);
+    // How often each quantized value comes at each of the 64 positions (values within
+    // +-1024: an orthonormal DCT coefficient of 8-bit pixels is within +-1024).
+    const [SPAN, OFFSET] = [2049, 1024];
+    const counts = new Float64Array(64 * SPAN);
     return (state) => {
       const table = tableAt(Number(state.quality));
-      const counts = Array.from({ length: 64 }, () => new Map());
+      counts.fill(0);
       let zeros = 0;
       for (let b = 0; b < blocks; b++) {
         for (let k = 0; k < 64; k++) {
-          const q = Math.round(coefficients[64 * b + k] / table[k]);
-          counts[k].set(q, (counts[k].get(q) || 0) + 1);
+          // Rounded to the nearest step, halves away from zero, as libjpeg does.
+          const c = coefficients[64 * b + k];
+          const q = c < 0 ? -Math.floor(-c / table[k] + 0.5) : Math.floor(c / table[k] + 0.5);
+          counts[SPAN * k + q + OFFSET]++;
           if (q === 0) zeros++;
           quantized[k] = q * table[k];
         }
+        // The inverse DCT, as the sum of the basis images of the coefficients left:
+        // after quantization most are zero.
+        block.fill(128);
+        for (let k = 0; k < 64; k++) {
+          if (quantized[k] === 0) continue;
+          const basis = BASIS.subarray(64 * k, 64 * k + 64);
+          for (let p = 0; p < 64; p++) block[p] += quantized[k] * basis[p];
+        }
         const bx = 8 * (b % (width / 8));
         const by = 8 * Math.floor(b / (width / 8));
-        for (let v = 0; v < 8; v++) {
-          for (let x = 0; x < 8; x++) {
-            let sum = 0;
-            for (let u = 0; u < 8; u++) sum += COSINES[8 * u + x] * quantized[8 * v + u];
-            row[8 * v + x] = sum;
-          }
-        }
-        for (let y = 0; y < 8; y++) {
-          for (let x = 0; x < 8; x++) {
-            let sum = 0;
-            for (let v = 0; v < 8; v++) sum += COSINES[8 * v + y] * row[8 * v + x];
-            values[(by + y) * width + bx + x] = Math.min(255, Math.max(0, Math.round(sum + 128)));
-          }
+        for (let p = 0; p < 64; p++) {
+          const v = Math.round(block[p]);
+          values[(by + (p >> 3)) * width + bx + (p & 7)] = v < 0 ? 0 : v > 255 ? 255 : v;
         }
       }
       let squared = 0;
       for (let i = 0; i < grey.length; i++) squared += (grey[i] - values[i]) ** 2;
       const mse = squared / grey.length;
       let bits = 0;
-      for (const position of counts) bits += entropy(position.values(), blocks);
+      for (let k = 0; k < 64; k++) {
+        bits += entropy(counts.subarray(SPAN * k, SPAN * k + SPAN), blocks);
+      }
       paintGrey(parts.image, width, height, values);
       paintCloseup(parts.closeup, parts.image);
       paintTable(parts.histogram, table);
@@ -647,10 +681,12 @@
 
   function paintTable(canvas, table) {
     const ratio = window.devicePixelRatio || 1;
-    const cssWidth = Math.min(canvas.clientWidth || 320, 320);
+    const cssWidth = 256;
     const cell = cssWidth / 8;
     canvas.width = Math.round(cssWidth * ratio);
     canvas.height = Math.round(cssWidth * ratio);
+    canvas.style.width = canvas.style.height = `${cssWidth}px`;
+    canvas.style.flex = "0 0 auto";
     const context = canvas.getContext("2d");
     context.scale(ratio, ratio);
     context.font = `${Math.round(cell * 0.38)}px system-ui, sans-serif`;
