@@ -118,6 +118,16 @@ ogp_description_length = 160
 ogp_social_cards = {"enable": False}
 ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image" />']
 
+# -- Live figures ------------------------------------------------------------------------
+# Page -> [(section id, kind)]: a live figure at the end of that section
+# (sphinxext/frontend/live_figures.py; the kinds are "levels", "dither", "colour" and "jpeg").
+live_figures = {
+    "auto_examples/plot_vector_quantization": [("quantizing-with-k-means-bins", "levels")],
+    "auto_examples/series/plot_04_dithering": [("the-three-side-by-side", "dither")],
+    "auto_examples/series/plot_05_colour_quantization": [("a-k-means-palette", "colour")],
+    "auto_examples/series/plot_10_transform_coding": [("blocking-at-native-pixels", "jpeg")],
+}
+
 # -- The dataset -------------------------------------------------------------------------
 # The examples call scipy.datasets.face(), which would download face.dat. Put the copy
 # shipped in data/ into pooch's cache first (hash-checked), so the build needs no network.
