@@ -142,6 +142,8 @@ lint: $(LINT_ENV)
 bench: $(TEST_ENV)
 	$(PYTHON) bench/bench.py $(BENCH_ARGS)
 	$(PYTHON) bench/pages.py $(PAGES_ARGS)
+	@test -f $(BUILDDIR)/html/_static/live-figures.js || $(MAKE) html
+	$(PYTHON) bench/live_figures.py --site $(BUILDDIR)/html
 
 # Minutes, not seconds: not part of make bench (bench/test_suite.py says why).
 bench-tests: $(TEST_ENV)
