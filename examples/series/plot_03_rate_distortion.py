@@ -96,8 +96,14 @@ weights = counts[levels_in_use].astype(float)
 
 def discretizer_edges(strategy, n_bins):
     """Edges of a KBinsDiscretizer fitted on the histogram."""
+    # quantile_method: the weighted quantiles (the default from
+    # scikit-learn 1.9 on; earlier releases need it named).
+    options = {"quantile_method": "averaged_inverted_cdf"}
     fitted = KBinsDiscretizer(
-        n_bins, encode="ordinal", strategy=strategy
+        n_bins,
+        encode="ordinal",
+        strategy=strategy,
+        **(options if strategy == "quantile" else {}),
     )
     return fitted.fit(column, sample_weight=weights).bin_edges_[0]
 
