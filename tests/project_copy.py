@@ -95,6 +95,9 @@ def copy_project_with_small_gallery(dest, course_pages=1):
     project = copy_project(dest)
     shutil.rmtree(project / "examples")
     small_gallery(project / "examples", course_pages)
+    # The small gallery has none of the sections the real pages' live figures go in.
+    with open(project / "conf.py", "a") as conf:
+        conf.write("\nlive_figures = {}\n")
     return project
 
 
