@@ -95,10 +95,32 @@ def copy_project_with_small_gallery(dest, course_pages=1):
     project = copy_project(dest)
     shutil.rmtree(project / "examples")
     small_gallery(project / "examples", course_pages)
-    # The small gallery has none of the sections the real pages' live figures go in.
+    # The small gallery has none of the sections the real pages' live figures go in, and
+    # none of the pages (or thumbnails) the home page's course cards link to.
     with open(project / "conf.py", "a") as conf:
         conf.write("\nlive_figures = {}\n")
+    index = project / "docs" / "index.rst"
+    index.write_text(without_directive(index.read_text(encoding="utf-8"), "grid"))
     return project
+
+
+def without_directive(rst, name):
+    """``rst`` without its top-level ``.. name::`` directives (each with its indented body).
+
+    Raises ValueError if there is none, so that a renamed directive is not silently kept.
+    """
+    lines, kept, skipping, found = rst.splitlines(keepends=True), [], False, False
+    for line in lines:
+        if line.startswith(f".. {name}::"):
+            skipping = found = True
+            continue
+        if skipping and line.strip() and not line.startswith((" ", "\t")):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    if not found:
+        raise ValueError(f"no top-level '.. {name}::' directive to remove")
+    return "".join(kept)
 
 
 def build_in_process(project, builddir, overrides=None, env=None, buildername="html"):
