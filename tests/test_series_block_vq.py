@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 import pytest
+from independent import independent_blocks, independent_entropy, independent_psnr
 
 PAGE = "series/plot_07_block_vector_quantization.py"
 BLOCK_KEYS = [(b, k) for b in (2, 4) for k in (2, 4, 16, 64, 256)]
@@ -22,24 +23,6 @@ def page(run_example):
 @pytest.fixture(scope="module")
 def stdout(run_script):
     return run_script(PAGE).stdout
-
-
-def independent_psnr(original, quantized):
-    mse = np.mean((np.asarray(original, float) - np.asarray(quantized, float)) ** 2)
-    return 10 * np.log10(255.0**2 / mse)
-
-
-def independent_blocks(image, b):
-    """The b×b blocks in block-row-major order, each read row by row, built by slicing."""
-    height, width = image.shape
-    parts = [image[r::b, c::b] for r in range(b) for c in range(b)]
-    return np.stack(parts, axis=-1).reshape((height // b) * (width // b), b * b)
-
-
-def independent_entropy(values):
-    _, counts = np.unique(values, return_counts=True)
-    p = counts / counts.sum()
-    return float(-(p * np.log2(p)).sum())
 
 
 def mixed_scalar_psnr(scalar, rate, kind):

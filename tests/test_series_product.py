@@ -9,6 +9,7 @@ import lzma
 
 import numpy as np
 import pytest
+from independent import independent_blocks, independent_entropy, independent_psnr
 
 PAGE = "series/plot_09_product_quantization.py"
 RESIDUAL_PAGE = "series/plot_08_residual_quantization.py"
@@ -23,23 +24,6 @@ def page(run_example):
 @pytest.fixture(scope="module")
 def stdout(run_script):
     return run_script(PAGE).stdout
-
-
-def independent_psnr(original, quantized):
-    difference = original.astype(np.int64) - quantized.astype(np.int64)
-    return 10 * np.log10(255.0**2 / np.mean(difference**2))
-
-
-def independent_blocks(image, b=4):
-    height, width = image.shape
-    parts = [image[r::b, c::b] for r in range(b) for c in range(b)]
-    return np.stack(parts, axis=-1).reshape((height // b) * (width // b), b * b)
-
-
-def independent_entropy(values):
-    _, counts = np.unique(values, return_counts=True)
-    p = counts / counts.sum()
-    return float(-(p * np.log2(p)).sum())
 
 
 def test_blocks_and_sample(page):

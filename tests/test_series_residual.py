@@ -10,6 +10,7 @@ import lzma
 
 import numpy as np
 import pytest
+from independent import independent_blocks, independent_entropy, independent_psnr
 
 PAGE = "series/plot_08_residual_quantization.py"
 
@@ -24,30 +25,12 @@ def stdout(run_script):
     return run_script(PAGE).stdout
 
 
-def independent_psnr(original, quantized):
-    difference = original.astype(np.int64) - quantized.astype(np.int64)
-    return 10 * np.log10(255.0**2 / np.mean(difference**2))
-
-
-def independent_blocks(image, b=4):
-    """The b×b blocks in block-row-major order, each read row by row, built by slicing."""
-    height, width = image.shape
-    parts = [image[r::b, c::b] for r in range(b) for c in range(b)]
-    return np.stack(parts, axis=-1).reshape((height // b) * (width // b), b * b)
-
-
 def brute_force_codes(vectors, codebook):
     """Nearest codeword of each vector from every squared distance, in int64; first on ties."""
     vectors = np.asarray(vectors, dtype=np.int64)
     codebook = np.asarray(codebook, dtype=np.int64)
     distances = ((vectors[:, None, :] - codebook[None, :, :]) ** 2).sum(axis=-1)
     return distances.argmin(axis=1), distances
-
-
-def independent_entropy(values):
-    _, counts = np.unique(values, return_counts=True)
-    p = counts / counts.sum()
-    return float(-(p * np.log2(p)).sum())
 
 
 def test_blocks_are_cut_row_by_row_and_merged_back(page):
