@@ -199,7 +199,6 @@ def show_details(image, title):
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle(title)
-    return fig
 
 
 show_details(uniform_image, "8 equally wide bins (3 bits per pixel)")
@@ -254,7 +253,6 @@ def show_centres_on_histogram(image, centres, title):
         )
     ax.set_title("The bin centres on the original image", pad=18)
     fig.suptitle(title)
-    return fig
 
 
 show_centres_on_histogram(

@@ -117,7 +117,7 @@ panels = [
     (0, 1, midpoint_images["quantile"], "quantile bins"),
     (1, 1, midpoint_images["kmeans"], "kmeans bins"),
 ]
-detail_figure(
+fig = detail_figure(
     panels, 540, "8 grey levels, three ways (bins as midpoints)"
 )
 
