@@ -4,11 +4,11 @@ Rate and distortion
 ===================
 
 More bits per pixel buy a more faithful image. This page measures the trade for the grey
-raccoon, counting bits in two ways. At a *fixed rate*, :math:`\\log_2 k` bits per pixel
-for :math:`k` levels, it compares KBinsDiscretizer's strategies and k-means with the best
-fixed-rate scalar quantizer, found exactly, and checks the high-rate theory against it.
-Then the indices are entropy coded: a plain uniform quantizer, and an entropy-constrained
-one, beat that optimum at the same number of bits.
+raccoon, counting bits in two ways. At a *fixed rate*, every pixel's index takes the same
+number of bits, log₂ k for k levels: there it compares KBinsDiscretizer's strategies and
+k-means with the best fixed-rate scalar quantizer, found exactly, and checks the high-rate
+theory against it. Then the indices are entropy coded, and at the same average number of
+bits a plain uniform quantizer, and an entropy-constrained one, beat that fixed-rate optimum.
 """
 
 # Authors: The Quantizing images authors
