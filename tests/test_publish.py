@@ -38,6 +38,7 @@ WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 VERSIONS_WORKFLOW = ROOT / ".github" / "workflows" / "versions.yml"
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+CANONICAL_URL = "https://quantizing-images.readthedocs.io/en/latest/"
 
 
 def read_yaml(path):
@@ -531,6 +532,8 @@ def build_like_read_the_docs(base, offline_prefix):
         "READTHEDOCS_VERSION_NAME": "latest",
         "READTHEDOCS_VERSION_TYPE": "branch",
         "READTHEDOCS_LANGUAGE": "en",
+        # Where Read the Docs serves this version (it always sets this one).
+        "READTHEDOCS_CANONICAL_URL": CANONICAL_URL,
         "READTHEDOCS_REPOSITORY_PATH": str(checkout),
         "READTHEDOCS_OUTPUT": output,
         "READTHEDOCS_VIRTUALENV_PATH": str(venv),
@@ -662,6 +665,14 @@ def test_read_the_docs_builds_the_site_offline(tmp_path, offline_prefix, site):
     # (their text differs where an example prints a time it measured).
     made, published = site_files(site["html"]), site_files(build["html"])
     assert made == published, {"only make html": made - published, "only here": published - made}
+    # Except that, knowing its address, the published site has a sitemap of its pages and
+    # tells sharing sites each page's address.
+    sitemap = (build["html"] / "sitemap.xml").read_text(encoding="utf-8")
+    for page in ("index.html", f"auto_examples/{WALKTHROUGH}.html"):
+        assert f"<loc>{CANONICAL_URL}{page}</loc>" in sitemap, page
+    assert not (site["html"] / "sitemap.xml").exists()
+    home = (build["html"] / "index.html").read_text(encoding="utf-8")
+    assert f'<meta property="og:url" content="{CANONICAL_URL}index.html"' in home
     for example in EXAMPLES:
         relative = Path("auto_examples") / example.with_suffix(".html")
         made_printed, made_images = figures_and_output(site["html"] / relative)
