@@ -43,9 +43,9 @@ before, 0.91-0.93 after; the walkthrough 0.88 -> 0.96; the home page 0.90 -> 0.9
 gallery indexes, the API page, the general index and the running-times page 0.90-0.96 ->
 0.94-0.99; the search page (whose scripts stay as they were) 0.91 -> 0.92. First paint
 2.1-3.0 s -> 1.6-2.4 s.
-Accessibility, best practices and SEO stay 1.00. What remains on the course pages is
-MathJax: started after the load event (mathjax_after_load.py), its 1.1 MB script is one
-long task of 220-800 ms on the slowed CPU, most of their 160-330 ms of blocking time.
+Accessibility, best practices and SEO stay 1.00. What remained on the course pages then
+was MathJax, whose 1.1 MB script was one long task of 220-800 ms on the slowed CPU, most
+of their 160-330 ms of blocking time; ``mathml.py`` has since replaced it.
 """
 
 import re
