@@ -7,6 +7,7 @@ printed in the same build, follows the reader's choice in its image and alt text
 in dark mode and without a network, and stays out of the downloads.
 """
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -277,48 +278,90 @@ def test_the_optimal_quantizer_is_never_worse_than_the_others(live):
         press(page, slider, "ArrowRight")
 
 
-def test_dithering_figure_keeps_its_levels_and_dithers(live):
-    page, figure = live("auto_examples/series/plot_04_dithering.html")
+DITHERING = "auto_examples/series/plot_04_dithering.html"
+DITHER_NAMES = {"none": "Nearest", "ordered": "Ordered", "fs": "Floyd–Steinberg"}
+
+
+def test_dithering_figure_shows_the_pages_numbers_at_1_2_and_3_bits(site, live):
+    output = printed_output(site, DITHERING)
+    page, figure = live(DITHERING)
     slider = figure.locator('input[name="levels"]')
     press(page, slider, "Home")
-    for dither in ("none", "ordered", "fs"):
-        choose(page, figure, "dither", dither)
-        assert grey_values(figure) == [0, 255], dither
-    # At 8 levels, dithering raises the error but keeps the local mean: the blurred image
-    # is closer to the original than the undithered one.
-    for _ in range(6):
-        press(page, slider, "ArrowRight")
-    assert slider.input_value() == "8"
-    psnr = {}
-    for dither in ("none", "fs"):
-        choose(page, figure, "dither", dither)
-        psnr[dither] = value(shown(figure)["PSNR"])
-        assert shown(figure)["Levels"] == "0, 36, 73, 109, 146, 182, 219, 255"
-    assert psnr["fs"] < psnr["none"]
+    for bits, steps in ((1, 0), (2, 2), (3, 4)):  # 2, 4 and 8 levels
+        for _ in range(steps):
+            press(page, slider, "ArrowRight")
+        assert slider.input_value() == str(2**bits)
+        for dither, name in DITHER_NAMES.items():
+            choose(page, figure, "dither", dither)
+            numbers = shown(figure)
+            # The page's tables: PSNR by method, then index entropy by method.
+            psnr = re.search(rf"^{bits}\s+{name}\s+([\d.]+)", output, re.M)
+            entropy = re.search(rf"^{bits}\s+{name}\s+{bits}\s+([\d.]+)", output, re.M)
+            assert psnr and entropy, (bits, name, output)
+            assert abs(value(numbers["PSNR"]) - float(psnr.group(1))) <= 0.01, (bits, name)
+            assert abs(value(numbers["Index entropy"]) - float(entropy.group(1))) <= 0.001
+            if bits == 1:
+                assert grey_values(figure) == [0, 255], dither
+    assert shown(figure)["Levels"] == "0, 36, 73, 109, 146, 182, 219, 255"
 
 
-def test_colour_figure_builds_a_palette_of_the_chosen_size(live):
-    page, figure = live("auto_examples/series/plot_05_colour_quantization.html")
+def test_colour_figure_builds_a_palette_of_the_chosen_size(site, live):
+    path = "auto_examples/series/plot_05_colour_quantization.html"
+    output = printed_output(site, path)
+    page, figure = live(path)
     slider = figure.locator('input[name="colours"]')
     palette = shown(figure)["Palette"].split()
     assert len(palette) == 8 and all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in palette)
     psnr_8 = value(shown(figure)["PSNR"])
+    # Its own sample, on the half-size image: near the page's k-means, as the caption says.
+    page_8 = numbers_after("K-means, 3 bits per pixel:", output)[-1]
+    assert abs(psnr_8 - page_8) <= 0.3, (psnr_8, page_8)
     press(page, slider, "ArrowRight")
     assert len(shown(figure)["Palette"].split()) == 9
     assert value(shown(figure)["PSNR"]) > psnr_8 - 0.5
     assert "9 colours" in figure.locator(".live-image").get_attribute("aria-label")
+    press(page, slider, "End")
+    page_64 = numbers_after("K-means, 6 bits per pixel:", output)[-1]
+    assert abs(value(shown(figure)["PSNR"]) - page_64) <= 0.3
 
 
-def test_jpeg_figure_loses_more_as_the_quality_falls(live):
-    page, figure = live("auto_examples/series/plot_10_transform_coding.html")
+def test_jpeg_figure_agrees_with_its_page_and_loses_more_as_quality_falls(site, live):
+    path = "auto_examples/series/plot_10_transform_coding.html"
+    output = printed_output(site, path)
+    page, figure = live(path)
     slider = figure.locator('input[name="quality"]')
     assert slider.input_value() == "50"
-    high = value(shown(figure)["PSNR"])
+    # The page's zero shares and its PSNR of Pillow's JPEG, both on the grid moved by 4.
+    zeros = numbers_after("Quality 50:", output)[0]
+    sweep = re.search(r"^\s*50\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", output, re.M)
+    assert sweep, output
+    numbers = shown(figure)
+    assert abs(value(numbers["Coefficients quantized to zero"]) - zeros) <= 0.1, numbers
+    assert abs(value(numbers["PSNR"]) - float(sweep.group(4))) <= 0.05, numbers
     press(page, slider, "PageDown")
     assert int(slider.input_value()) < 50
-    low = value(shown(figure)["PSNR"])
-    assert low < high
-    assert value(shown(figure)["Coefficients quantized to zero"]) > 85
+    lower = shown(figure)
+    assert value(lower["PSNR"]) < value(numbers["PSNR"])
+    zero_share = "Coefficients quantized to zero"
+    assert value(lower[zero_share]) > value(numbers[zero_share])
+    entropy = "Entropy, each of the 64 positions coded alone"
+    assert value(lower[entropy]) < value(numbers[entropy])
+
+
+def test_jpeg_figure_uses_pillows_table_at_every_quality_it_passes(live):
+    page, figure = live("auto_examples/series/plot_10_transform_coding.html")
+    slider = figure.locator('input[name="quality"]')
+    qualities = []
+    for key in ["Home"] + ["ArrowRight"] * 6 + ["PageUp"] * 4 + ["End"]:
+        press(page, slider, key)
+        quality = int(slider.input_value())
+        label = figure.locator(".live-histogram").get_attribute("aria-label")
+        shown_table = [int(x) for x in label.rsplit(":", 1)[1].split()]
+        buffer = io.BytesIO()
+        Image.new("L", (8, 8)).save(buffer, "JPEG", quality=quality)
+        assert shown_table == list(Image.open(buffer).quantization[0]), quality
+        qualities.append(quality)
+    assert len(set(qualities)) >= 10 and qualities[-1] == 100, qualities
 
 
 def test_live_figure_redraws_for_dark_mode(live):

@@ -50,6 +50,11 @@
   }
   const fixed = (n) => Math.ceil(log2(n));
   const round = (x, digits) => x.toFixed(digits);
+  /* Rounded to the nearest integer, halves to even, as NumPy's rint. */
+  function rint(x) {
+    const r = Math.round(x);
+    return r - x === 0.5 && r % 2 ? r - 1 : r;
+  }
 
   /* ---- Scalar quantizers on a 256-bin histogram -------------------------------------
      Each returns the reconstruction level of every grey level (a 256-entry table) and
@@ -219,22 +224,24 @@
     };
   }
 
+  /* Grey values to opaque RGBA pixels, four bytes at a time. */
+  const GREY_RGBA = (() => {
+    const little = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+    return Uint32Array.from({ length: 256 }, (_, v) =>
+      little ? 0xff000000 | (v << 16) | (v << 8) | v : (v << 24) | (v << 16) | (v << 8) | 0xff,
+    );
+  })();
+  const imageData = new WeakMap(); // each canvas's pixels, kept between updates
+
   function paintGrey(canvas, width, height, values) {
     if (canvas.width !== width) [canvas.width, canvas.height] = [width, height];
     const context = canvas.getContext("2d");
-    const image = context.createImageData(width, height);
+    if (imageData.get(canvas)?.width !== width) imageData.set(canvas, context.createImageData(width, height));
+    const image = imageData.get(canvas);
     const out = new Uint32Array(image.data.buffer);
-    const little = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-    const lut = new Uint32Array(256);
-    for (let v = 0; v < 256; v++) {
-      lut[v] = little ? 0xff000000 | (v << 16) | (v << 8) | v : (v << 24) | (v << 16) | (v << 8) | 0xff;
-    }
-    for (let i = 0; i < values.length; i++) out[i] = lut[values[i]];
+    for (let i = 0; i < values.length; i++) out[i] = GREY_RGBA[values[i]];
     context.putImageData(image, 0, 0);
   }
-
-  /* A crop of ``source`` at ``CLOSEUP.scale`` screen pixels per image pixel (``factor``:
-     the source's size against the grey image's). */
   function paintCloseup(canvas, source, factor = 1) {
     const { width, height, scale } = CLOSEUP;
     const [x, y] = [CLOSEUP.x * factor, CLOSEUP.y * factor];
@@ -362,31 +369,26 @@
     return matrix;
   })();
 
+  /* The dithering page's three rules, so that the figure shows the page's numbers:
+     without dithering and with ordered dithering, level index floor(x (n - 1) / 255 + t),
+     t = 1/2 or the Bayer threshold (M + 1/2) / 64 of the pixel's place in the tile;
+     Floyd-Steinberg as Pillow's, which the page uses: whole-number errors, each pixel's
+     share of them divided by 16 and truncated, the sum clipped to 0..255, and the level
+     that Pillow's palette lookup picks (data-pillow-edges, written by the build with
+     Pillow: for each n, the first grey of each level but the lowest). */
   function ditherFigure(figure, parts, source) {
     const { width, height, grey, histogram } = greyOf(source);
     const values = new Uint8Array(grey.length);
-    const rows = [new Float32Array(width + 2), new Float32Array(width + 2)];
+    const pillowEdges = JSON.parse(figure.dataset.pillowEdges);
+    const rows = [new Int32Array(width + 2), new Int32Array(width + 2)];
     return (state) => {
       const n = Number(state.levels);
-      const step = 255 / (n - 1);
-      const levels = Array.from({ length: n }, (_, i) => Math.round(i * step));
-      // The nearest level of a value, by the levels' midpoints (a tie goes up).
-      const middles = levels.slice(1).map((level, j) => (levels[j] + level) / 2);
-      const nearest = (v) => {
-        let j = Math.round(v / step);
-        j = j < 0 ? 0 : j > n - 1 ? n - 1 : j;
-        if (j > 0 && v < middles[j - 1]) j--;
-        else if (j < n - 1 && v >= middles[j]) j++;
-        return levels[j];
-      };
+      const levels = Array.from({ length: n }, (_, i) => rint((i * 255) / (n - 1)));
       if (state.dither === "none" || state.dither === "ordered") {
-        // One table per threshold of the 8 x 8 Bayer matrix (one table for none).
-        const thresholds = state.dither === "none" ? [[0]] : BAYER;
+        // One 256-entry table per threshold (one table without dithering).
+        const thresholds = state.dither === "none" ? [[32]] : BAYER.map((r) => r.map((m) => m + 0.5));
         const tables = thresholds.map((row) =>
-          row.map((t) => {
-            const offset = state.dither === "none" ? 0 : ((t + 0.5) / 64 - 0.5) * step;
-            return Uint8Array.from({ length: 256 }, (_, g) => nearest(g + offset));
-          }),
+          row.map((t) => Uint8Array.from({ length: 256 }, (_, g) => levels[Math.floor((g * (n - 1)) / 255 + t / 64)])),
         );
         const size = tables.length;
         for (let y = 0, i = 0; y < height; y++) {
@@ -394,21 +396,27 @@
           for (let x = 0; x < width; x++, i++) values[i] = row[x % size][grey[i]];
         }
       } else {
-        // Floyd-Steinberg: each pixel's error goes 7/16 right, 3/16, 5/16 and 1/16 to
-        // the row below; two rows of pending errors, with a cell of margin on each side.
+        // The level Pillow picks for each value, 0 to 255.
+        const index = new Uint8Array(256);
+        for (const edge of pillowEdges[n - 2]) for (let g = edge; g < 256; g++) index[g]++;
+        const toLevel = index.map((k) => levels[k]);
+        // Sixteenths of error: 7 to the right, 3, 5 and 1 to the row below; two rows
+        // of pending errors, with a cell of margin on each side.
         rows[0].fill(0);
         for (let y = 0, i = 0; y < height; y++) {
           const [here, below] = [rows[y % 2], rows[(y + 1) % 2]];
           below.fill(0);
+          let right = 0;
           for (let x = 0; x < width; x++, i++) {
-            const v = grey[i] + here[x + 1];
-            const level = nearest(v);
+            let v = grey[i] + (((right + here[x + 1]) / 16) | 0); // | 0 truncates, as C does
+            v = v < 0 ? 0 : v > 255 ? 255 : v;
+            const level = toLevel[v];
             const e = v - level;
             values[i] = level;
-            here[x + 2] += e * 0.4375;
-            below[x] += e * 0.1875;
-            below[x + 1] += e * 0.3125;
-            below[x + 2] += e * 0.0625;
+            right = 7 * e;
+            below[x] += 3 * e;
+            below[x + 1] += 5 * e;
+            below[x + 2] += e;
           }
         }
       }
@@ -572,7 +580,8 @@
   ];
   /* The table libjpeg (the IJG's) writes at a quality from 1 to 100, baseline. */
   function tableAt(quality) {
-    const scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
+    // In whole numbers, as libjpeg computes it (5000 / 30 is 166, not 166.67).
+    const scale = quality < 50 ? Math.floor(5000 / quality) : 200 - 2 * quality;
     return LUMINANCE.map((t) => Math.min(255, Math.max(1, Math.floor((t * scale + 50) / 100))));
   }
   const COSINES = (() => {
@@ -583,17 +592,6 @@
       }
     }
     return c;
-  })();
-
-  /* The 64 basis images of the 8 x 8 DCT: basis k = 8v + u at pixel p = 8y + x. */
-  const BASIS = (() => {
-    const basis = new Float64Array(64 * 64);
-    for (let k = 0; k < 64; k++) {
-      for (let p = 0; p < 64; p++) {
-        basis[64 * k + p] = COSINES[8 * (k >> 3) + (p >> 3)] * COSINES[8 * (k & 7) + (p & 7)];
-      }
-    }
-    return basis;
   })();
 
   /* On the image less its first 4 rows and columns: the raccoon was stored as a JPEG on
@@ -630,30 +628,43 @@
     const values = new Uint8Array(grey.length);
     const quantized = new Float64Array(64);
     const block = new Float64Array(64);
+    const across = new Float64Array(8);
     // How often each quantized value comes at each of the 64 positions (values within
     // +-1024: an orthonormal DCT coefficient of 8-bit pixels is within +-1024).
     const [SPAN, OFFSET] = [2049, 1024];
-    const counts = new Float64Array(64 * SPAN);
+    const counts = new Int32Array(64 * SPAN);
     return (state) => {
       const table = tableAt(Number(state.quality));
+      const inverse = table.map((step) => 1 / step);
       counts.fill(0);
       let zeros = 0;
       for (let b = 0; b < blocks; b++) {
+        let rows = 0; // bit v set: row v of frequencies has a nonzero coefficient
         for (let k = 0; k < 64; k++) {
           // Rounded to the nearest step, halves away from zero, as libjpeg does.
-          const c = coefficients[64 * b + k];
-          const q = c < 0 ? -Math.floor(-c / table[k] + 0.5) : Math.floor(c / table[k] + 0.5);
+          const c = coefficients[64 * b + k] * inverse[k];
+          const q = c < 0 ? -Math.floor(0.5 - c) : Math.floor(c + 0.5);
           counts[SPAN * k + q + OFFSET]++;
           if (q === 0) zeros++;
+          else rows |= 1 << (k >> 3);
           quantized[k] = q * table[k];
         }
-        // The inverse DCT, as the sum of the basis images of the coefficients left:
-        // after quantization most are zero.
-        block.fill(128);
-        for (let k = 0; k < 64; k++) {
-          if (quantized[k] === 0) continue;
-          const basis = BASIS.subarray(64 * k, 64 * k + 64);
-          for (let p = 0; p < 64; p++) block[p] += quantized[k] * basis[p];
+        // The inverse DCT, rows then columns, skipping what quantization set to zero
+        // (most of it): each row of frequencies v with a nonzero coefficient gives 8
+        // horizontal values, which its vertical cosines spread down the block.
+        for (let p = 0; p < 64; p++) block[p] = 128;
+        for (let v = 0; v < 8; v++) {
+          if (!(rows & (1 << v))) continue;
+          for (let x = 0; x < 8; x++) across[x] = 0;
+          for (let u = 0; u < 8; u++) {
+            const q = quantized[8 * v + u];
+            if (q === 0) continue;
+            for (let x = 0; x < 8; x++) across[x] += q * COSINES[8 * u + x];
+          }
+          for (let y = 0; y < 8; y++) {
+            const c = COSINES[8 * v + y];
+            for (let x = 0; x < 8; x++) block[8 * y + x] += c * across[x];
+          }
         }
         const bx = 8 * (b % (width / 8));
         const by = 8 * Math.floor(b / (width / 8));
@@ -676,7 +687,7 @@
         ["Quality", state.quality],
         ["PSNR", `${round(psnr(mse), 2)} dB`],
         ["Coefficients quantized to zero", `${round((100 * zeros) / (64 * blocks), 1)} %`],
-        ["Entropy of the quantized coefficients", `${round(bits / 64, 3)} bits per pixel`],
+        ["Entropy, each of the 64 positions coded alone", `${round(bits / 64, 3)} bits per pixel`],
       ]);
       return {
         image: `The raccoon through JPEG's quantization at quality ${state.quality}: PSNR ${round(psnr(mse), 2)} dB`,

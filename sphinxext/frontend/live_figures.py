@@ -14,9 +14,12 @@ silently.
 """
 
 import html
+import json
 from pathlib import Path
 
+import numpy as np
 from docutils import nodes
+from PIL import Image
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
@@ -31,7 +34,8 @@ IMAGES = {
     "colour": "raccoon-colour-half.webp",  # face()[::2, ::2], 512 x 384
 }
 
-# Each kind: its image, its controls (label, name, HTML of the control) and its caption.
+# Each kind: its image, its controls (label, name, HTML of the control), the label of its
+# third canvas (histogram, palette or table) until the script draws it, and its caption.
 _LEVELS_SELECT = (
     '<select name="method">'
     '<option value="uniform">equally wide bins</option>'
@@ -59,6 +63,7 @@ KINDS = {
             ("Grey levels", "levels", _range("levels", 2, 64, 8)),
             ("Bins", "method", _LEVELS_SELECT),
         ],
+        "side_label": "Histogram of the original grey levels, with the levels marked",
         "caption": "Quantize the raccoon yourself: choose the number of grey levels "
         "and how the bins are placed.",
     },
@@ -68,23 +73,51 @@ KINDS = {
             ("Grey levels", "levels", _range("levels", 2, 16, 8)),
             ("Dither", "dither", _DITHER_SELECT),
         ],
+        "side_label": "Histogram of the original grey levels, with each level's share",
+        "data": {"pillow-edges": lambda: pillow_nearest_edges(16)},
         "caption": "Dither the raccoon yourself: evenly spaced grey levels, with or "
         "without dithering.",
     },
     "colour": {
         "image": "colour",
         "controls": [("Colours", "colours", _range("colours", 2, 64, 8))],
+        "side_label": "The palette, each colour as wide as its share of the pixels",
         "caption": "Build a palette yourself: k-means on 4096 pixels drawn from the "
-        "image, computed in your browser (every other row and column of the raccoon).",
+        "image, computed in your browser (every other row and column of the raccoon). "
+        "With its own sample, its PSNR comes within a few tenths of a decibel of the "
+        "page's.",
     },
     "jpeg": {
         "image": "grey",
         "controls": [("JPEG quality", "quality", _range("quality", 1, 100, 50))],
+        "side_label": "JPEG's luminance quantization table at the chosen quality",
         "caption": "Compress the raccoon yourself: JPEG's luminance table scaled by "
         "the quality, on 8 × 8 blocks of the grey image (its first 4 rows and columns "
         "left out, as on this page).",
     },
 }
+
+
+def pillow_nearest_edges(max_levels):
+    """Where Pillow's palette lookup puts each grey, for 2 to ``max_levels`` even levels.
+
+    For n levels (``rint(i * 255 / (n - 1))``), the first grey that goes to each level but
+    the lowest. Pillow's Floyd–Steinberg, which the dithering page uses, picks a level
+    through a cache of 4-grey cells, which sends a few greys next to a midpoint to the
+    farther level; the live figure makes the same choice, so that it shows the page's
+    numbers.
+    """
+    ramp = Image.fromarray(np.arange(256, dtype=np.uint8)[None, :]).convert("RGB")
+    edges = []
+    for n in range(2, max_levels + 1):
+        levels = np.rint(np.arange(n) * 255 / (n - 1)).astype(np.uint8)
+        palette = Image.new("P", (1, 1))
+        palette.putpalette(np.repeat(levels, 3).tolist())
+        index = np.asarray(ramp.quantize(palette=palette, dither=Image.Dither.NONE))[0]
+        if np.any(np.diff(index.astype(int)) < 0):
+            raise ExtensionError(f"Pillow's palette lookup is not monotone for {n} levels")
+        edges.append([int(np.argmax(index >= k)) for k in range(1, n)])
+    return edges
 
 
 class live_figure(nodes.General, nodes.Element):
@@ -106,16 +139,25 @@ def figure_html(kind, number, static):
             f"{control}{output}</div>"
         )
     src = html.escape(f"{static}/live/{IMAGES[spec['image']]}")
+    data = "".join(
+        f' data-{name}="{html.escape(json.dumps(make(), separators=(",", ":")))}"'
+        for name, make in spec.get("data", {}).items()
+    )
     return (
-        f'<figure class="live-figure" id="{prefix}" data-kind="{kind}" data-src="{src}" hidden>'
+        f'<figure class="live-figure" id="{prefix}" data-kind="{kind}" data-src="{src}"{data}'
+        " hidden>"
         f"<figcaption>{html.escape(spec['caption'])}</figcaption>"
         f'<div class="live-controls">{"".join(controls)}</div>'
         '<div class="live-numbers" aria-live="polite" aria-atomic="true"></div>'
         '<div class="live-views">'
-        '<canvas class="live-image" role="img" aria-label=""></canvas>'
+        # Labels until the first drawing, which replaces them with its numbers.
+        '<canvas class="live-image" role="img" '
+        'aria-label="The raccoon, drawn with the settings above"></canvas>'
         '<div class="live-side">'
-        '<canvas class="live-closeup" role="img" aria-label=""></canvas>'
-        '<canvas class="live-histogram" role="img" aria-label=""></canvas>'
+        '<canvas class="live-closeup" role="img" '
+        'aria-label="Close-up of the same, 3 screen pixels per image pixel"></canvas>'
+        f'<canvas class="live-histogram" role="img" aria-label="{html.escape(spec["side_label"])}">'
+        "</canvas>"
         "</div></div>"
         "</figure>"
     )
@@ -177,7 +219,6 @@ def write_images(app, exception):
     missing = {key: folder / name for key, name in IMAGES.items() if not (folder / name).exists()}
     if not missing:
         return
-    from PIL import Image
     from scipy.datasets import face
 
     folder.mkdir(parents=True, exist_ok=True)
