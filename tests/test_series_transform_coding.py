@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from scipy.fft import dctn
 
 PAGE = "series/plot_10_transform_coding.py"
 
@@ -100,45 +101,118 @@ def test_energy_and_zero_shares_quoted_in_the_prose(page):
     share = page["energy_share"]
     assert round(100 * share[0]) == 86 and round(100 * share[14]) == 99
     zeros = page["zero_share"]
-    assert round(100 * zeros[10], 1) == 93.5
-    assert 0.75 <= zeros[90] < 0.8  # "three in four"
+    assert round(100 * zeros[10], 1) == 93.7
+    assert round(100 * zeros[50], 1) == 83.1  # what the live figure shows too
+    assert abs(zeros[90] - 2 / 3) < 0.01  # "two in three"
     assert zeros[10] > zeros[50] > zeros[90]
 
 
+def crop_blocks(raccoon, top, left):
+    """The level-shifted 8×8 blocks of the 760 × 1016 crop from (top, left), one by one."""
+    return np.array([
+        [raccoon[top + 8 * i : top + 8 * i + 8, left + 8 * j : left + 8 * j + 8] - 128.0
+         for j in range(127)]
+        for i in range(95)
+    ])  # fmt: skip
+
+
+def zero_shares(blocks):
+    """The share of coefficients that round to 0 at qualities 10, 50 and 90.
+
+    Halves go to even, as with NumPy's rounding on the page (libjpeg rounds them away
+    from zero; at these qualities, 5 to 284 coefficients fall exactly on a half).
+    """
+    coefficients = dctn(blocks, axes=(2, 3), norm="ortho")
+    return {q: np.mean(np.round(coefficients / np.array(ijg_table(q))) == 0) for q in (10, 50, 90)}
+
+
+def test_coefficient_statistics_are_on_the_grid_moved_by_4(page):
+    raccoon, moved = page["raccoon"], page["moved"]
+    assert raccoon.shape == (768, 1024) and moved.shape == (760, 1016)
+    assert np.array_equal(moved, raccoon[4:764, 4:1020])
+    assert page["n_pixels"] == 760 * 1016 == moved.size
+    # The blocks everything is computed on are those of the crop from row 4, column 4.
+    blocks = crop_blocks(raccoon, 4, 4)
+    assert np.array_equal(page["shifted"], blocks)
+    coefficients = dctn(blocks, axes=(2, 3), norm="ortho")
+    assert np.allclose(page["coefficients"], coefficients)
+    energy = np.mean(coefficients**2, axis=(0, 1)).ravel()[ZIGZAG]
+    assert np.allclose(page["energy_share"], np.cumsum(energy) / energy.sum())
+    moved_zeros = zero_shares(blocks)
+    for quality, share in page["zero_share"].items():
+        assert share == moved_zeros[quality]
+    # On the aligned grid (the raccoon's old JPEG blocks) the shares would be higher:
+    # what the page would print if it went back to the grid from (0, 0).
+    aligned_zeros = zero_shares(crop_blocks(raccoon, 0, 0))
+    assert aligned_zeros[50] > moved_zeros[50] + 0.02
+    assert aligned_zeros[90] > moved_zeros[90] + 0.05
+    # Pillow's files, the close-ups and the comparison are of the same crop.
+    assert all(decoded.shape == (760, 1016) for _, _, decoded in page["pillow"].values())
+    assert page["closeups"][0][1] is moved
+    assert page["fidelity"][50] == pytest.approx(
+        independent_psnr(page["pillow"][50][2], raccoon[4:764, 4:1020])
+    )
+
+
 def test_numpy_decode_agrees_with_pillows_within_the_stated_bound(page):
-    raccoon, ours, pillow = page["raccoon"], page["ours"], page["pillow"]
+    moved, ours, pillow = page["moved"], page["ours"], page["pillow"]
     assert sorted(ours) == sorted(pillow) == [5, 10, 25, 50, 75, 95]
     for quality, (data, _, decoded) in pillow.items():
         assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), decoded)
         between = independent_psnr(ours[quality], decoded)
         assert between == pytest.approx(page["agreement"][quality])
-        fidelity = independent_psnr(decoded, raccoon)
+        fidelity = independent_psnr(decoded, moved)
         assert fidelity == pytest.approx(page["fidelity"][quality])
-        # "At least 48 dB", more than Pillow's decode against the original.
-        assert between >= 48 and between > fidelity
+        # "At least 50 dB", more than Pillow's decode against the original.
+        assert between >= 50 and between > fidelity
         # And the two are not identical: the prose explains why.
         assert not np.array_equal(ours[quality], decoded)
 
 
 def test_margins_quoted_in_the_prose(page):
     margin = {q: page["agreement"][q] - page["fidelity"][q] for q in page["checked"]}
-    assert round(margin[95]) == 4  # "by 4 dB at quality 95"
+    assert round(margin[95]) == 8  # "by 8 dB at quality 95"
     assert round(margin[10]) >= 20 and round(margin[5]) >= 20  # "20 dB and more"
     assert min(margin.values()) == margin[95]
 
 
 def test_differences_come_from_a_few_coefficients_and_one_level_of_idct(page):
     quantize, decode, to_blocks = page["jpeg_quantize"], page["jpeg_decode"], page["to_blocks"]
-    shifted = page["shifted"]
+    shifted, table = page["shifted"], page["jpeg_table"]
     for quality in (5, 10, 25, 50):
         decoded = page["pillow"][quality][2]
         recovered = quantize(to_blocks(decoded - 128.0), quality)
-        off = np.abs(recovered - quantize(shifted, quality))
-        assert 0 < np.count_nonzero(off) < 1000  # "a few hundred"
+        ours = quantize(shifted, quality)
+        off = np.abs(recovered - ours)
+        assert 0 < np.count_nonzero(off) < 1000  # "fewer than a thousand"
         assert off.max() == 1  # "by one step each"
         redecoded = decode(recovered, quality)
-        # Recovered right: the redecode is within one level everywhere.
-        assert np.abs(redecoded.astype(int) - decoded).max() == 1
+        # Recovered right: the redecode is within one level, in every block but one.
+        error = to_blocks(np.abs(redecoded.astype(int) - decoded)).max(axis=(2, 3))
+        far = np.argwhere(error > 1)
+        assert error.max() == (3 if quality == 50 else 1)
+        assert len(far) == (1 if quality == 50 else 0)
+        for row, column in far:
+            # The exception: dark pixels at the block's left edge, which the decode of
+            # the page's own coefficients puts below 0 and Pillow clips to 0 ...
+            pixels = decoded[8 * row : 8 * row + 8, 8 * column : 8 * column + 8]
+            steps = np.array(table(quality))
+            raw = idct_block(ours[row, column] * steps) + 128
+            assert raw[:, :2].min() < -5 and pixels[:, :2].min() == 0
+            # ... so that the recovery, not the decoder, is wrong there: decoding the
+            # page's coefficients gives Pillow's pixels within one level.
+            assert np.abs(np.clip(np.rint(raw), 0, 255) - pixels).max() <= 1
+            assert np.count_nonzero(recovered[row, column] != ours[row, column]) >= 1
+
+
+def idct_block(coefficients):
+    """The orthonormal inverse 8×8 DCT, as the sum of the 64 basis images."""
+    x = np.arange(8)
+    cosines = np.array([
+        (np.sqrt(0.5) if u == 0 else 1) * 0.5 * np.cos((2 * x + 1) * u * np.pi / 16)
+        for u in range(8)
+    ])  # fmt: skip
+    return cosines.T @ coefficients @ cosines
 
 
 def independent_symbol_bits(quantized, zigzag):
@@ -196,8 +270,8 @@ def test_rates_after_entropy_coding_are_file_sizes_and_near_the_entropy(page):
         data = page["pillow"][quality][0]
         assert rates["K.3 tables"][quality] == 8 * len(data) / n_pixels
         entropy, fitted = rates["entropy"][quality], rates["fitted tables"][quality]
-        # "Within 4 % of the entropy"; the standard's tables cost more.
-        assert entropy < fitted < 1.04 * entropy
+        # "Within 3 % of the entropy"; the standard's tables cost more.
+        assert entropy < fitted < 1.03 * entropy
         assert rates["K.3 tables"][quality] > fitted
 
 
@@ -222,11 +296,12 @@ def test_the_raccoon_was_a_jpeg_and_the_moved_grid_is_fair(page):
     assert aligned[70] - aligned[60] > 3 > other[70] - other[60]
     assert aligned[80] > aligned[85] + 3 and aligned[80] > aligned[70] + 5
     assert aligned[80] > other[80] + 10
-    assert np.all(np.diff([other[q] for q in qualities]) > 0)
+    assert aligned[80] > max(other.values())  # "more than ... even at quality 95"
+    assert np.all(np.diff([other[q] for q in qualities]) > 0)  # "rises steadily"
 
 
 def test_closeups_are_at_twice_native_size_with_real_file_rates(page):
-    raccoon, crop = page["raccoon"], page["crop"]
+    moved, crop = page["moved"], page["crop"]
     rows, columns = crop
     assert rows.start % 8 == 0 and columns.start % 8 == 0  # on the block grid
     assert page["size"] == 2 * (rows.stop - rows.start) == 2 * (columns.stop - columns.start)
@@ -235,9 +310,9 @@ def test_closeups_are_at_twice_native_size_with_real_file_rates(page):
     assert titles[0].startswith("Original")
     for title, image in page["closeups"][1:]:
         quality = int(re.search(r"Quality (\d+)", title).group(1))
-        rate, score = jpeg_rate_and_psnr(raccoon, quality)
+        rate, score = jpeg_rate_and_psnr(moved, quality)
         assert f"{rate:.2f} bpp" in title and f"{score:.1f} dB" in title
-        assert independent_psnr(image, raccoon) == pytest.approx(score)
+        assert independent_psnr(image, moved) == pytest.approx(score)
 
 
 def rows_of(page, method):
@@ -245,7 +320,8 @@ def rows_of(page, method):
 
 
 def test_comparison_rates_are_measured_from_the_stored_bytes(page):
-    raccoon, n_pixels, files = page["raccoon"], page["n_pixels"], page["stored_files"]
+    moved, n_pixels, files = page["moved"], page["n_pixels"], page["stored_files"]
+    assert n_pixels == moved.size
     png = rows_of(page, "PNG")
     assert sorted(png) == sorted(f"{k} levels" for k in (2, 4, 8, 16))
     for k in (2, 4, 8, 16):
@@ -256,7 +332,7 @@ def test_comparison_rates_are_measured_from_the_stored_bytes(page):
         assert opened.format == "PNG" and opened.mode == "P"
         decoded = np.asarray(opened.convert("L"))
         assert len(np.unique(decoded)) == k
-        assert independent_psnr(decoded, raccoon) == pytest.approx(score)
+        assert independent_psnr(decoded, moved) == pytest.approx(score)
         assert entropy <= fixed
     vq = rows_of(page, "2×2 VQ")
     for k in (4, 16, 64, 256):
@@ -265,13 +341,13 @@ def test_comparison_rates_are_measured_from_the_stored_bytes(page):
         assert file == 8 * (len(compressed) + codebook.size) / n_pixels
         codes = np.frombuffer(lzma.decompress(compressed), dtype=np.uint8)
         assert len(codes) == n_pixels // 4 and codebook.shape == (k, 4)
-        image = codebook[codes].reshape(384, 512, 2, 2).swapaxes(1, 2).reshape(768, 1024)
-        assert independent_psnr(image, raccoon) == pytest.approx(score)
+        image = codebook[codes].reshape(380, 508, 2, 2).swapaxes(1, 2).reshape(760, 1016)
+        assert independent_psnr(image, moved) == pytest.approx(score)
         assert fixed == np.log2(k) / 4 and file < entropy <= fixed
     uniform = rows_of(page, "Uniform")
     for setting, (fixed, entropy, file, _) in uniform.items():
         step = int(setting.split()[-1])
-        bins = raccoon.ravel() // step
+        bins = moved.ravel() // step
         p = np.bincount(bins)[np.bincount(bins) > 0] / n_pixels
         assert entropy == pytest.approx(-np.sum(p * np.log2(p)))
         assert fixed == pytest.approx(np.log2(len(p))) and file is None
@@ -312,9 +388,9 @@ def test_gains_at_equal_rate_are_what_the_table_shows(page):
                 jpeg = interpolated(measured["JPEG"], rate)
                 assert jpeg is None or jpeg > score, (method, rate)
     # The fixed-length figures of the last paragraph.
-    assert round(rows_of(page, "PNG")["2 levels"][3], 2) == 18.50
+    assert round(rows_of(page, "PNG")["2 levels"][3], 2) == 18.49
     assert rows_of(page, "PNG")["2 levels"][0] == 1
-    assert round(rows_of(page, "2×2 VQ")["16 words"][3], 2) == 28.49
+    assert round(rows_of(page, "2×2 VQ")["16 words"][3], 2) == 28.53
     assert rows_of(page, "2×2 VQ")["16 words"][0] == 1
     assert round(interpolated(measured["JPEG"], 1.0), 2) == 36.06
 

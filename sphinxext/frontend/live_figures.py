@@ -92,8 +92,8 @@ KINDS = {
         "controls": [("JPEG quality", "quality", _range("quality", 1, 100, 50))],
         "side_label": "JPEG's luminance quantization table at the chosen quality",
         "caption": "Compress the raccoon yourself: JPEG's luminance table scaled by "
-        "the quality, on 8 × 8 blocks of the grey image (its first 4 rows and columns "
-        "left out, as on this page).",
+        "the quality, on the 8 × 8 blocks of the grey image's 760 × 1016 crop from row 4 "
+        "and column 4, as on this page.",
     },
 }
 
