@@ -123,9 +123,9 @@ ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image"
 # (sphinxext/frontend/live_figures.py; the kinds are "levels", "dither", "colour" and "jpeg").
 live_figures = {
     "auto_examples/plot_vector_quantization": [("quantizing-with-k-means-bins", "levels")],
-    "auto_examples/series/plot_04_dithering": [("the-three-side-by-side", "dither")],
-    "auto_examples/series/plot_05_colour_quantization": [("a-k-means-palette", "colour")],
-    "auto_examples/series/plot_10_transform_coding": [("blocking-at-native-pixels", "jpeg")],
+    "auto_examples/series/plot_05_dithering": [("the-three-side-by-side", "dither")],
+    "auto_examples/series/plot_07_colour_quantization": [("a-k-means-palette", "colour")],
+    "auto_examples/series/plot_12_transform_coding": [("blocking-at-native-pixels", "jpeg")],
 }
 
 # -- The dataset -------------------------------------------------------------------------

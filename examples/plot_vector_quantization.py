@@ -16,9 +16,9 @@ Example*.
 Despite that example's name, what it does is *scalar* quantization: each pixel's grey
 level is quantized on its own, one number at a time. *Vector* quantization replaces a
 group of numbers at once by one entry of a table: the three colours of a pixel
-(:ref:`sphx_glr_auto_examples_series_plot_05_colour_quantization.py`) or a block of
+(:ref:`sphx_glr_auto_examples_series_plot_07_colour_quantization.py`) or a block of
 neighbouring pixels
-(:ref:`sphx_glr_auto_examples_series_plot_07_block_vector_quantization.py`), later in
+(:ref:`sphx_glr_auto_examples_series_plot_09_block_vector_quantization.py`), later in
 the course.
 """
 

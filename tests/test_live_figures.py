@@ -20,9 +20,9 @@ from PIL import Image
 
 LIVE_PAGES = {
     "auto_examples/plot_vector_quantization.html": "levels",
-    "auto_examples/series/plot_04_dithering.html": "dither",
-    "auto_examples/series/plot_05_colour_quantization.html": "colour",
-    "auto_examples/series/plot_10_transform_coding.html": "jpeg",
+    "auto_examples/series/plot_05_dithering.html": "dither",
+    "auto_examples/series/plot_07_colour_quantization.html": "colour",
+    "auto_examples/series/plot_12_transform_coding.html": "jpeg",
 }
 WALKTHROUGH = "auto_examples/plot_vector_quantization.html"
 
@@ -278,7 +278,7 @@ def test_the_optimal_quantizer_is_never_worse_than_the_others(live):
         press(page, slider, "ArrowRight")
 
 
-DITHERING = "auto_examples/series/plot_04_dithering.html"
+DITHERING = "auto_examples/series/plot_05_dithering.html"
 DITHER_NAMES = {"none": "Nearest", "ordered": "Ordered", "fs": "Floyd–Steinberg"}
 
 
@@ -306,7 +306,7 @@ def test_dithering_figure_shows_the_pages_numbers_at_1_2_and_3_bits(site, live):
 
 
 def test_colour_figure_builds_a_palette_of_the_chosen_size(site, live):
-    path = "auto_examples/series/plot_05_colour_quantization.html"
+    path = "auto_examples/series/plot_07_colour_quantization.html"
     output = printed_output(site, path)
     page, figure = live(path)
     slider = figure.locator('input[name="colours"]')
@@ -326,7 +326,7 @@ def test_colour_figure_builds_a_palette_of_the_chosen_size(site, live):
 
 
 def test_jpeg_figure_agrees_with_its_page_and_loses_more_as_quality_falls(site, live):
-    path = "auto_examples/series/plot_10_transform_coding.html"
+    path = "auto_examples/series/plot_12_transform_coding.html"
     output = printed_output(site, path)
     page, figure = live(path)
     slider = figure.locator('input[name="quality"]')
@@ -349,7 +349,7 @@ def test_jpeg_figure_agrees_with_its_page_and_loses_more_as_quality_falls(site, 
 
 
 def test_jpeg_figure_uses_pillows_table_at_every_quality_it_passes(live):
-    page, figure = live("auto_examples/series/plot_10_transform_coding.html")
+    page, figure = live("auto_examples/series/plot_12_transform_coding.html")
     slider = figure.locator('input[name="quality"]')
     qualities = []
     for key in ["Home"] + ["ArrowRight"] * 6 + ["PageUp"] * 4 + ["End"]:

@@ -12,7 +12,7 @@ from pages import site_pages
 from sphinxext.frontend.mathml import MathMLError, to_mathml
 
 # A course page with inline and displayed formulas, fractions and a matrix among them.
-PAGE = "auto_examples/series/plot_04_dithering.html"
+PAGE = "auto_examples/series/plot_05_dithering.html"
 
 
 def test_latex_becomes_one_math_element_with_its_source():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from independent import independent_blocks, independent_entropy, independent_psnr
 
-PAGE = "series/plot_07_block_vector_quantization.py"
+PAGE = "series/plot_09_block_vector_quantization.py"
 BLOCK_KEYS = [(b, k) for b in (2, 4) for k in (2, 4, 16, 64, 256)]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-PAGE = "series/plot_05_colour_quantization.py"
+PAGE = "series/plot_07_colour_quantization.py"
 SOURCE = Path(__file__).resolve().parent.parent / "examples" / PAGE
 
 

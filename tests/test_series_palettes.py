@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from skimage.metrics import structural_similarity
 
-PAGE = "series/plot_06_palettes.py"
+PAGE = "series/plot_08_palettes.py"
 SOURCE = Path(__file__).resolve().parent.parent / "examples" / PAGE
 SIZES = [16, 64, 256]
 BEST = "Max. coverage + k-means"

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from independent import independent_blocks, independent_entropy, independent_psnr
 
-PAGE = "series/plot_09_product_quantization.py"
-RESIDUAL_PAGE = "series/plot_08_residual_quantization.py"
+PAGE = "series/plot_11_product_quantization.py"
+RESIDUAL_PAGE = "series/plot_10_residual_quantization.py"
 KEYS = [(16, 1), (16, 2), (16, 4), (16, 8), (256, 1), (256, 2), (256, 4)]
 
 

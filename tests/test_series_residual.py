@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from independent import independent_blocks, independent_entropy, independent_psnr
 
-PAGE = "series/plot_08_residual_quantization.py"
+PAGE = "series/plot_10_residual_quantization.py"
 
 
 @pytest.fixture(scope="module")

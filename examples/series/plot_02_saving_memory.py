@@ -333,7 +333,7 @@ print(f"Original PNG / palette PNG: {png_ratio:.2f}")
 # Quantizing loses detail, so the fair rival is not a lossless file but a *lossy* one,
 # and the lossy format everybody uses is JPEG. It quantizes too, but not the grey
 # levels: it transforms 8 × 8 blocks of pixels into frequencies and quantizes those
-# (:ref:`sphx_glr_auto_examples_series_plot_10_transform_coding.py` shows how). Its
+# (:ref:`sphx_glr_auto_examples_series_plot_12_transform_coding.py` shows how). Its
 # ``quality``, from 1 to 95, sets how coarsely; ``optimize=True`` makes Pillow compute
 # the best Huffman code for each image. We look for the lowest quality whose PSNR
 # reaches the palette PNG's, and for the highest whose file is no larger than it: a

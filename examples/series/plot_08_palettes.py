@@ -4,7 +4,7 @@ Palettes in practice: Pillow's quantizers and k-means
 =====================================================
 
 The previous page,
-:ref:`sphx_glr_auto_examples_series_plot_05_colour_quantization.py`, fitted a
+:ref:`sphx_glr_auto_examples_series_plot_07_colour_quantization.py`, fitted a
 palette with k-means on a sample of pixels. Most people who need an image with a few
 colours reach for a tool they already have instead: Pillow, the imaging library that
 comes with Matplotlib, has three quantizers built in, and an option, ``kmeans``, that
@@ -69,7 +69,7 @@ print(f"Image: {original.shape[0]} × {original.shape[1]} pixels")
 # ------------
 # Each quantizer is a function of the number of colours that returns a palette image.
 # ``dither=Image.Dither.NONE`` gives every pixel one palette colour on its own; the
-# page :ref:`sphx_glr_auto_examples_series_plot_04_dithering.py` shows what dithering
+# page :ref:`sphx_glr_auto_examples_series_plot_05_dithering.py` shows what dithering
 # does instead.
 
 

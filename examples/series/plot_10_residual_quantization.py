@@ -4,7 +4,7 @@ Residual quantization: one codebook per stage
 ==============================================
 
 The page on :ref:`block vector quantization
-<sphx_glr_auto_examples_series_plot_07_block_vector_quantization.py>` ended at a wall. To
+<sphx_glr_auto_examples_series_plot_09_block_vector_quantization.py>` ended at a wall. To
 spend R bits on each pixel of a 4×4 block with codes of one length, one codebook needs a
 codeword for every code of 16R bits: 256 codewords at half a bit per pixel, 65536 at one
 bit, more than the image has blocks.
@@ -387,7 +387,7 @@ show_closeups([("Original, 8 bpp", raccoon), stages(2)])
 # network turns the sound into vectors, which a residual quantizer encodes, and the
 # property seen above, that a shorter code is the beginning of a longer one, lets one
 # model serve several rates by dropping the last stages. The :ref:`next page
-# <sphx_glr_auto_examples_series_plot_09_product_quantization.py>` cuts the block
+# <sphx_glr_auto_examples_series_plot_11_product_quantization.py>` cuts the block
 # instead of its error.
 #
 # In short, on this image:

@@ -5,7 +5,7 @@ Colour quantization: a k-means palette against a uniform grid
 
 The grey pages of this course, from
 :ref:`sphx_glr_auto_examples_series_plot_01_choosing_bins.py` to
-:ref:`sphx_glr_auto_examples_series_plot_04_dithering.py`, quantized one number per
+:ref:`sphx_glr_auto_examples_series_plot_05_dithering.py`, quantized one number per
 pixel. A colour photograph has three numbers per pixel, its red, green and blue
 intensities, so quantizing it means choosing a *palette* of a few colours and replacing
 every pixel by one of them.
@@ -454,6 +454,6 @@ print(f"smaller and {better:.2f} dB better")
 # file size k-means still wins: its 8-colour file is smaller than the grid's 64-colour
 # file, and its image 2.11 dB better. Both methods
 # still choose each pixel's colour on its own, whatever its neighbours. The next page,
-# :ref:`sphx_glr_auto_examples_series_plot_06_palettes.py`, compares k-means with the
+# :ref:`sphx_glr_auto_examples_series_plot_08_palettes.py`, compares k-means with the
 # quantizers built into Pillow at equal PNG size.
 plt.show()

@@ -5,8 +5,8 @@ Product quantization: one codebook per piece
 
 One codebook for 4×4 blocks grows exponentially with the rate, as the page on
 :ref:`block vector quantization
-<sphx_glr_auto_examples_series_plot_07_block_vector_quantization.py>` showed, and
-:ref:`residual quantization <sphx_glr_auto_examples_series_plot_08_residual_quantization.py>`
+<sphx_glr_auto_examples_series_plot_09_block_vector_quantization.py>` showed, and
+:ref:`residual quantization <sphx_glr_auto_examples_series_plot_10_residual_quantization.py>`
 got past that wall by quantizing the error in stages. *Product* quantization cuts the
 vector into pieces instead, with a small codebook for each piece. Jégou, Douze and Schmid
 made it the tool of large-scale search ("Product quantization for nearest neighbor

@@ -449,7 +449,7 @@ for b, rate in [(4, 1), (2, 3)]:
 # With 4×4 blocks, 1 bpp needs more codewords than the image has blocks and a
 # codebook larger than the image's 786432 bytes. Encoding compares each block with all
 # k codewords, k operations per pixel, where scalar quantization is one look-up. The
-# :ref:`next page <sphx_glr_auto_examples_series_plot_08_residual_quantization.py>`
+# :ref:`next page <sphx_glr_auto_examples_series_plot_10_residual_quantization.py>`
 # gets past that wall with several small codebooks.
 #
 # In short, on this image:
@@ -460,7 +460,7 @@ for b, rate in [(4, 1), (2, 3)]:
 #   and the 1 bpp floor is gone: 2 levels take 0.38 bpp.
 # * **Blocks cost** a visible grid of tiles and a codebook that grows exponentially
 #   with the rate. The codecs in use :ref:`transform each block
-#   <sphx_glr_auto_examples_series_plot_10_transform_coding.py>` instead, and quantize
+#   <sphx_glr_auto_examples_series_plot_12_transform_coding.py>` instead, and quantize
 #   the transformed numbers one at a time.
 
 plt.show()
