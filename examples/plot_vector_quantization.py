@@ -411,7 +411,7 @@ print(f"Entropy of the k-means codes: {kmeans_entropy:.3f} {bpp}")
 # get short codes. So k-means wins at the same fixed-length rate, while the uniform
 # image costs fewer bits once entropy-coded, and neither comparison settles which bins
 # are better at equal entropy-coded rate.
-# :ref:`sphx_glr_auto_examples_series_plot_03_rate_distortion.py` makes that
+# :ref:`sphx_glr_auto_examples_series_plot_04_entropy_coded_quantization.py` makes that
 # comparison.
 #
 # How much memory did we save?

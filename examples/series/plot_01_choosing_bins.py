@@ -226,7 +226,7 @@ for strategy in strategies:
 # differ, and in the opposite order: the quantile bins, equally full, leave nothing for
 # an entropy coder to save, while the unequal uniform bins are the cheapest to code.
 # Comparing at equal entropy-coded rate needs quantizers with other numbers of levels;
-# :ref:`sphx_glr_auto_examples_series_plot_03_rate_distortion.py` does it.
+# :ref:`sphx_glr_auto_examples_series_plot_04_entropy_coded_quantization.py` does it.
 #
 # The value a bin stands for
 # --------------------------
