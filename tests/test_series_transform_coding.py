@@ -3,10 +3,11 @@
 The JPEG tables, the zig-zag order and the entropy of JPEG's symbols are recomputed here
 independently of the page's helpers: from the standard's numbers, from Pillow, and with
 plain Python loops. Rates are recomputed from the bytes of the files the page measured.
+The course's methods at measured rates, which came after this on the same page, are checked
+in test_series_measured_rates.py.
 """
 
 import io
-import lzma
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from PIL import Image
 from scipy.fft import dctn
 
-PAGE = "series/plot_10_transform_coding.py"
+PAGE = "series/plot_12_transform_coding.py"
 
 # ITU-T T.81 (1992), Annex K, Table K.1, the luminance table, row after row.
 TABLE_K1 = np.reshape([
@@ -146,7 +147,7 @@ def test_coefficient_statistics_are_on_the_grid_moved_by_4(page):
     aligned_zeros = zero_shares(crop_blocks(raccoon, 0, 0))
     assert aligned_zeros[50] > moved_zeros[50] + 0.02
     assert aligned_zeros[90] > moved_zeros[90] + 0.05
-    # Pillow's files, the close-ups and the comparison are of the same crop.
+    # Pillow's files and the close-ups are of the same crop.
     assert all(decoded.shape == (760, 1016) for _, _, decoded in page["pillow"].values())
     assert page["closeups"][0][1] is moved
     assert page["fidelity"][50] == pytest.approx(
@@ -297,6 +298,7 @@ def test_the_raccoon_was_a_jpeg_and_the_moved_grid_is_fair(page):
     assert aligned[80] > aligned[85] + 3 and aligned[80] > aligned[70] + 5
     assert aligned[80] > other[80] + 10
     assert aligned[80] > max(other.values())  # "more than ... even at quality 95"
+    assert round(aligned[80], 2) == 52.66
     assert np.all(np.diff([other[q] for q in qualities]) > 0)  # "rises steadily"
 
 
@@ -315,100 +317,45 @@ def test_closeups_are_at_twice_native_size_with_real_file_rates(page):
         assert independent_psnr(image, moved) == pytest.approx(score)
 
 
-def rows_of(page, method):
-    return {setting: rest for m, setting, *rest in page["comparison"] if m == method}
-
-
-def test_comparison_rates_are_measured_from_the_stored_bytes(page):
-    moved, n_pixels, files = page["moved"], page["n_pixels"], page["stored_files"]
-    assert n_pixels == moved.size
-    png = rows_of(page, "PNG")
-    assert sorted(png) == sorted(f"{k} levels" for k in (2, 4, 8, 16))
-    for k in (2, 4, 8, 16):
-        fixed, entropy, file, score = png[f"{k} levels"]
-        data = files["PNG", k]
-        assert file == 8 * len(data) / n_pixels and fixed == np.log2(k)
-        opened = Image.open(io.BytesIO(data))
-        assert opened.format == "PNG" and opened.mode == "P"
-        decoded = np.asarray(opened.convert("L"))
-        assert len(np.unique(decoded)) == k
-        assert independent_psnr(decoded, moved) == pytest.approx(score)
-        assert entropy <= fixed
-    vq = rows_of(page, "2×2 VQ")
-    for k in (4, 16, 64, 256):
-        fixed, entropy, file, score = vq[f"{k} words"]
-        compressed, codebook = files["2×2 VQ", k]
-        assert file == 8 * (len(compressed) + codebook.size) / n_pixels
-        codes = np.frombuffer(lzma.decompress(compressed), dtype=np.uint8)
-        assert len(codes) == n_pixels // 4 and codebook.shape == (k, 4)
-        image = codebook[codes].reshape(380, 508, 2, 2).swapaxes(1, 2).reshape(760, 1016)
-        assert independent_psnr(image, moved) == pytest.approx(score)
-        assert fixed == np.log2(k) / 4 and file < entropy <= fixed
-    uniform = rows_of(page, "Uniform")
-    for setting, (fixed, entropy, file, _) in uniform.items():
-        step = int(setting.split()[-1])
-        bins = moved.ravel() // step
-        p = np.bincount(bins)[np.bincount(bins) > 0] / n_pixels
-        assert entropy == pytest.approx(-np.sum(p * np.log2(p)))
-        assert fixed == pytest.approx(np.log2(len(p))) and file is None
-    jpeg = rows_of(page, "JPEG")
-    for quality, (rate, score) in zip(page["qualities"], page["sweep"]["moved"]):
-        fixed, entropy, file, jpeg_score = jpeg[f"quality {quality}"]
-        assert fixed is None and (file, jpeg_score) == (rate, score)
-        assert entropy < file  # headers and Huffman's rounding on top
-
-
-def interpolated(points, rate):
-    rates, scores = np.array(sorted(points)).T
-    if not rates[0] <= rate <= rates[-1]:
-        return None
-    return np.interp(rate, rates, scores)
-
-
-def test_gains_at_equal_rate_are_what_the_table_shows(page):
-    measured = {}
-    for method, _, _, entropy, file, score in page["comparison"]:
-        measured.setdefault(method, []).append((entropy if file is None else file, score))
-    for rate in (0.5, 1.0):
-        jpeg = interpolated(measured["JPEG"], rate)
-        others = {
-            method: interpolated(points, rate)
-            for method, points in measured.items()
-            if method != "JPEG" and interpolated(points, rate) is not None
-        }
-        best = max(others, key=others.get)
-        assert best == "2×2 VQ"
-        assert page["gains"][rate] == pytest.approx(jpeg - others[best])
-        # "About 4 dB", "1.7 times fewer bits"; JPEG wins at every measured rate.
-        assert 3.5 <= page["gains"][rate] <= 4.5
-        assert round(page["rate_ratios"][rate], 1) == 1.7
-    for method, points in measured.items():
-        if method != "JPEG":
-            for rate, score in points:
-                jpeg = interpolated(measured["JPEG"], rate)
-                assert jpeg is None or jpeg > score, (method, rate)
-    # The fixed-length figures of the last paragraph.
-    assert round(rows_of(page, "PNG")["2 levels"][3], 2) == 18.49
-    assert rows_of(page, "PNG")["2 levels"][0] == 1
-    assert round(rows_of(page, "2×2 VQ")["16 words"][3], 2) == 28.53
-    assert rows_of(page, "2×2 VQ")["16 words"][0] == 1
-    assert round(interpolated(measured["JPEG"], 1.0), 2) == 36.06
-
-
 def test_printed_lines_fit_the_column(run_script):
     output = run_script(PAGE).stdout
     assert "Pillow's tables equal ours at qualities (5, 10, 25, 50, 75, 95): True" in output
-    assert re.search(r"At 1\.0 bpp: JPEG 36\.06 dB, 2×2 VQ \d+\.\d+ dB, gain 3\.9\d dB", output)
-    too_long = [line for line in output.splitlines() if len(line) > 72]
+    too_long = [line for line in output.splitlines() if len(line) > 69]
     assert not too_long, too_long
+
+
+def test_lines_the_live_figure_reads_are_printed(page, run_script):
+    # tests/test_live_figures.py reads the first "Quality 50:" line (the zero share) and
+    # the row of the sweep that starts with 50 and has four numbers (its last, the PSNR
+    # on the grid moved by 4).
+    output = run_script(PAGE).stdout
+    first = re.search(r"^Quality 50:(.*)$", output, re.M).group(1)
+    assert first == " 83.1% of coefficients are 0"
+    assert f"{page['zero_share'][50]:.1%}" == "83.1%"
+    assert "Quality     on the grid      grid moved by 4" in output
+    rows = re.findall(r"^\s*50\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", output, re.M)
+    assert len(rows) == 1, rows
+    index = page["qualities"].index(50)
+    (rate, score), (moved_rate, moved_score) = (page["sweep"][k][index] for k in page["sweep"])
+    assert rows[0] == (f"{rate:.3f}", f"{score:.2f}", f"{moved_rate:.3f}", f"{moved_score:.2f}")
+    assert list(page["sweep"]) == ["aligned", "moved"]
 
 
 def test_thumbnail_is_the_blocky_closeup():
     source = (Path(__file__).parent.parent / "examples" / PAGE).read_text()
     number = int(re.search(r"sphinx_gallery_thumbnail_number = (\d+)", source).group(1))
     starts = [m.start() for m in re.finditer(r"plt\.(subplots|figure)\(", source)]
-    assert len(starts) == 4
+    assert len(starts) == 3
     section = source.index("Blocking, at native pixels")
     following = source.index("# %%", source.index("closeups = ["))
     assert section < starts[number - 1] < following
     assert source.rstrip().endswith("plt.show()")
+
+
+def test_page_ends_by_pointing_to_the_measured_rates():
+    source = (Path(__file__).parent.parent / "examples" / PAGE).read_text()
+    last = source[source.rindex("# %%") :]
+    assert ":ref:`sphx_glr_auto_examples_series_plot_13_measured_rates.py`" in last
+    # The section the next page links to, by its label, and the live figure's heading.
+    label = source.index("# .. _raccoon-was-a-jpeg:\n#\n# This raccoon was a JPEG already\n")
+    assert source.index("# Blocking, at native pixels\n# ---") < label

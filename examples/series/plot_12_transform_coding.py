@@ -3,14 +3,16 @@
 Transform coding: the DCT and JPEG
 ==================================
 
-The earlier pages quantized grey levels, one at a time or in small blocks. JPEG
-quantizes something else: it turns each 8×8 block of pixels into 64 cosine
-*frequencies*, quantizes those, coarsely where the eye looks least, and entropy-codes the
-many zeros that result. This page builds JPEG's lossy part in NumPy (the discrete cosine
-transform, the standard's quantization table and its quality scaling, the zig-zag order)
-and checks it against Pillow's encoder. It shows blocking at native pixels, counts the
-bits after entropy coding, and compares JPEG with the course's quantizers on measured
-bits per pixel.
+The earlier pages quantized grey levels, one at a time or in small blocks, the last of
+them by :ref:`product quantization
+<sphx_glr_auto_examples_series_plot_11_product_quantization.py>`. JPEG quantizes something
+else: it turns each 8×8 block of pixels into 64 cosine *frequencies*, quantizes those,
+coarsely where the eye looks least, and entropy-codes the many zeros that result. This
+page builds JPEG's lossy part in NumPy (the discrete cosine transform, the standard's
+quantization table and its quality scaling, the zig-zag order) and checks it against
+Pillow's encoder. It shows blocking at native pixels, counts the bits after entropy
+coding, and shows why this photograph, a JPEG already, is coded on a block grid moved off
+its old one.
 """
 
 # Authors: The Quantizing images authors
@@ -357,6 +359,8 @@ for q in (10, 25, 50, 75):
 # standard's tables cost more. From here on, JPEG rates are real file sizes with
 # Pillow's default, standard tables: bytes × 8 / pixels.
 #
+# .. _raccoon-was-a-jpeg:
+#
 # This raccoon was a JPEG already
 # -------------------------------
 # Here is why the page works on the crop from row 4, column 4. Sweep the quality on the
@@ -366,7 +370,7 @@ for q in (10, 25, 50, 75):
 # before, on that very block grid, at a quality close to 80: quantized again with the
 # same steps, it loses almost nothing. On the grid moved by 4 pixels the PSNR rises
 # steadily with the quality: that is the fair curve, the one every number above was
-# computed on and the one we compare with below.
+# computed on.
 qualities = (5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 85, 90, 95)
 sweep = {"aligned": [], "moved": []}
 print("Quality     on the grid      grid moved by 4")
@@ -381,161 +385,8 @@ for q in qualities:
     print(f"{q:7d}", "    ".join(cells))
 
 # %%
-# The course's quantizers on measured rates
-# -----------------------------------------
-# Now each method at the rate it really reaches on the grey raccoon (the same crop, for
-# every method), and at its fixed-length rate where it has one. **Palette PNG**: 2 to 16
-# grey levels placed by k-means, stored as on
-# :ref:`sphx_glr_auto_examples_series_plot_02_saving_memory.py`.
-# **Entropy-coded scalar quantization**: a uniform quantizer of step :math:`\Delta`
-# (bins :math:`\lfloor x / \Delta \rfloor`, each shown at the mean of its pixels) at its
-# index entropy, as on :ref:`sphx_glr_auto_examples_series_plot_03_rate_distortion.py`.
-# **Entropy-coded block VQ**: k-means codebooks of 2×2 blocks fitted on 10 000 sample
-# blocks, as on :ref:`sphx_glr_auto_examples_series_plot_07_block_vector_quantization.py`,
-# the block indices compressed by :mod:`lzma`, codebook included. **JPEG**, with the
-# grid moved by 4 pixels; its codes have no fixed length.
-# The fixed-length rate is :math:`\log_2 k` for :math:`k` levels and
-# :math:`\log_2 k / 4` for :math:`k` codewords of 4 pixels.
-import lzma
-
-from sklearn.cluster import KMeans
-
-# Rows (method, setting, fixed, entropy, file, PSNR), rates in bpp.
-comparison = []
-curves = {}  # method: (measured rate, PSNR) pairs
-stored_files = {}  # the bytes behind each file rate
-
-
-def record(method, setting, score, fixed, entropy, file=None):
-    comparison.append((method, setting, fixed, entropy, file, score))
-    measured = entropy if file is None else file
-    curves.setdefault(method, []).append((measured, score))
-
-
-greys, grey_counts = np.unique(moved, return_counts=True)
-for k in (2, 4, 8, 16):
-    kmeans = KMeans(n_clusters=k, n_init=1, random_state=0)
-    kmeans.fit(greys[:, None], sample_weight=grey_counts)
-    levels = np.sort(np.rint(kmeans.cluster_centers_.ravel()))
-    nearest = np.abs(np.arange(256)[:, None] - levels).argmin(axis=1)
-    codes = nearest.astype(np.uint8)[moved]
-    png, buffer = Image.fromarray(codes, "P"), io.BytesIO()
-    png.putpalette(np.repeat(levels.astype(np.uint8), 3).tobytes())
-    png.save(buffer, "PNG")
-    score = psnr(levels[codes], moved)
-    entropy = entropy_bits(codes) / n_pixels
-    stored_files["PNG", k] = buffer.getvalue()
-    stored = 8 * len(buffer.getvalue()) / n_pixels
-    record("PNG", f"{k} levels", score, np.log2(k), entropy, stored)
-
-for step in (12, 16, 24, 32, 48, 64, 96):
-    bins = (moved // step).ravel()
-    sums = np.bincount(bins, weights=moved.ravel())
-    means = np.rint(sums / np.maximum(np.bincount(bins), 1))
-    fixed = np.log2(len(np.unique(bins)))
-    entropy = entropy_bits(bins) / n_pixels
-    score = psnr(means[bins], moved.ravel())
-    record("Uniform", f"step {step}", score, fixed, entropy)
-
-half = moved.shape[0] // 2, moved.shape[1] // 2  # 380 × 508 pairs
-pairs = moved.reshape(half[0], 2, half[1], 2).swapaxes(1, 2)
-pairs = pairs.reshape(-1, 4)
-rng = np.random.default_rng(0)
-sample = pairs[rng.choice(len(pairs), 10_000, replace=False)]
-for k in (4, 16, 64, 256):
-    kmeans = KMeans(n_clusters=k, n_init=1, random_state=0)
-    kmeans.fit(sample.astype(float))
-    codebook = np.rint(kmeans.cluster_centers_).astype(np.uint8)
-    codes = kmeans.predict(pairs.astype(float)).astype(np.uint8)
-    decoded = codebook[codes].reshape(*half, 2, 2).swapaxes(1, 2)
-    score = psnr(decoded.reshape(moved.shape), moved)
-    entropy = entropy_bits(codes) / n_pixels
-    packed = lzma.compress(codes.tobytes())
-    stored_files["2×2 VQ", k] = packed, codebook
-    stored = len(packed) + codebook.nbytes
-    stored, fixed = 8 * stored / n_pixels, np.log2(k) / 4
-    record("2×2 VQ", f"{k} words", score, fixed, entropy, stored)
-
-for q, (rate, score) in zip(qualities, sweep["moved"]):
-    bits = jpeg_symbol_bits(jpeg_quantize(shifted, q))
-    entropy = bits / n_pixels
-    record("JPEG", f"quality {q}", score, None, entropy, rate)
-
-print("Method                fixed  entropy   file   PSNR")
-print("                      (bpp)    (bpp)  (bpp)   (dB)")
-for method, setting, *numbers, score in comparison:
-    cells = ["—" if x is None else f"{x:.3f}" for x in numbers]
-    name = f"{method}, {setting}"
-    print(
-        f"{name:20s} {cells[0]:>6} {cells[1]:>8} {cells[2]:>6}"
-        f" {score:6.2f}"
-    )
-
-# %%
-# Where transform coding wins
-# ---------------------------
-# The figure plots each method's PSNR against its measured rate: the file's size where
-# there is a file, the index entropy for the uniform quantizer. We read the curves at
-# 0.5 and at 1 bit per pixel, interpolating between measured points, and compare JPEG
-# with the best of the other methods at the same rate.
-labels = {
-    "PNG": "Palette PNG, k-means levels (file)",
-    "Uniform": "Uniform scalar (index entropy)",
-    "2×2 VQ": "2×2 VQ (lzma bytes)",
-    "JPEG": "JPEG, grid moved by 4 (file)",
-}
-curves = {key: np.array(sorted(curves[key])).T for key in labels}
-
-
-def psnr_at(key, rate):
-    """A method's PSNR at ``rate``, interpolated; NaN out of range."""
-    rates, scores = curves[key]
-    if not rates[0] <= rate <= rates[-1]:
-        return np.nan
-    return np.interp(rate, rates, scores)
-
-
-gains, rate_ratios = {}, {}
-names = [key for key in labels if key != "JPEG"]
-for rate in (0.5, 1.0):
-    others = np.array([psnr_at(key, rate) for key in names])
-    best, best_psnr = names[np.nanargmax(others)], np.nanmax(others)
-    jpeg_psnr = psnr_at("JPEG", rate)
-    gains[rate] = jpeg_psnr - best_psnr
-    same_psnr = np.interp(best_psnr, *curves["JPEG"][::-1])
-    rate_ratios[rate] = rate / same_psnr
-    print(
-        f"At {rate:.1f} bpp: JPEG {jpeg_psnr:.2f} dB, {best}"
-        f" {best_psnr:.2f} dB, gain {gains[rate]:.2f} dB\n"
-        f"  JPEG reaches {best_psnr:.2f} dB at {same_psnr:.3f} bpp,"
-        f" {rate_ratios[rate]:.1f} times fewer bits"
-    )
-
-fig, ax = plt.subplots(figsize=(7.2, 4.8), layout="constrained")
-for (key, label), marker in zip(labels.items(), "os^D"):
-    ax.plot(*curves[key], marker=marker, label=label)
-aligned = np.array(sweep["aligned"]).T
-ax.plot(*aligned, ":", color="grey", label="JPEG, original grid")
-ax.set(xlim=(0, 3), ylim=(15, 55))
-ax.set_title("The grey raccoon: quality against measured rate")
-ax.set_xlabel("Bits per pixel (file size or index entropy)")
-ax.set_ylabel("PSNR (dB)")
-ax.grid(alpha=0.3)
-ax.legend()
-
-# %%
-# JPEG wins at every rate measured here. At 0.5 and at 1 bpp it is about 4 dB above the
-# best of the others, lzma-compressed 2×2 VQ, or reaches the same PSNR with 1.7 times
-# fewer bits; the palette PNGs lie further below, and the uniform quantizer, whose
-# index entropy looks at each pixel alone, lowest. At fixed-length rates the others
-# fare worse still: at 1 bpp, 2 levels give 18.49 dB and 16 codewords of 2×2 pixels
-# 28.53 dB, against JPEG's 36.06 dB in a real file of 1 bpp.
-#
-# The gain comes from the DCT, which packs a block's energy into a few coefficients so
-# that most of the others round to zero, and from the entropy code, which makes those
-# zeros almost free. The table's shape is chosen for the eye, not for PSNR, which
-# weighs every frequency alike. Two cautions. PSNR does not see blocking either, which
-# at low quality shows more than its decibels suggest.
-# And an image that was a JPEG already, compressed again on the same grid, scores far
-# better than it should, as the dotted curve shows.
+# The rates of the sweep are the sizes of real files. The next page,
+# :ref:`sphx_glr_auto_examples_series_plot_13_measured_rates.py`, sets the course's own
+# quantizers beside JPEG, each at the rate it really reaches on this same crop, and
+# finds where transform coding wins and by how much.
 plt.show()
