@@ -279,11 +279,13 @@ def test_the_optimal_quantizer_is_never_worse_than_the_others(live):
 
 
 DITHERING = "auto_examples/series/plot_05_dithering.html"
+# The page after it prints the tables of the three methods' scores and costs.
+JUDGING = "auto_examples/series/plot_06_judging_dithering.html"
 DITHER_NAMES = {"none": "Nearest", "ordered": "Ordered", "fs": "Floyd–Steinberg"}
 
 
 def test_dithering_figure_shows_the_pages_numbers_at_1_2_and_3_bits(site, live):
-    output = printed_output(site, DITHERING)
+    output = printed_output(site, JUDGING)
     page, figure = live(DITHERING)
     slider = figure.locator('input[name="levels"]')
     press(page, slider, "Home")

@@ -3,17 +3,18 @@
 Dithering: trading banding for noise
 ====================================
 
-With only a few grey levels, every quantizer of the previous pages turns smooth shading into
-flat bands, with steps the photograph does not have. *Dithering* avoids the bands: it
-chooses each pixel's level with its neighbours in mind, so that a patch of pixels mixes two
-levels in the proportion that gives, on average, the grey of the original. The bands turn
-into a fine grain.
+The pages up to
+:ref:`sphx_glr_auto_examples_series_plot_04_entropy_coded_quantization.py` placed a few
+grey levels and counted their bits. With only a few levels, every one of those quantizers
+turns smooth shading into flat bands, with steps the photograph does not have.
+*Dithering* avoids the bands: it chooses each pixel's level with its neighbours in mind,
+so that a patch of pixels mixes two levels in the proportion that gives, on average, the
+grey of the original. The bands turn into a fine grain.
 
-This page shows the bands at 1, 2 and 3 bits per pixel, writes *ordered* (Bayer) dithering
-in a few lines of NumPy, and calls *error diffusion* (Floyd–Steinberg) from Pillow. Then it
-measures a paradox: the dithered images look better, yet PSNR and SSIM say they are worse,
-until both images are blurred the way distance blurs them for the eye. Last, it counts what
-the grain costs once the images are compressed.
+This page shows the bands at 1, 2 and 3 bits per pixel, writes *ordered* (Bayer)
+dithering in a few lines of NumPy, calls *error diffusion* (Floyd–Steinberg) from Pillow,
+and sets the three side by side. How to judge the result, and what the grain costs in
+bits, is the next page's subject.
 """
 
 # Authors: The Quantizing images authors
@@ -329,226 +330,15 @@ fig, axes = close_ups(panels, ncols=4, zoom=2)
 # Floyd–Steinberg's is irregular. Yet every PSNR in the titles is *lower* with
 # dithering.
 #
-# .. _ssim:
-#
-# SSIM, the structural similarity
-# -------------------------------
-# PSNR compares each pixel with the same pixel of the original. The structural
-# similarity index (SSIM) of Wang, Bovik, Sheikh and Simoncelli (2004, "Image quality
-# assessment: from error visibility to structural similarity", IEEE Trans. Image
-# Process.) compares the two images around each pixel, in a Gaussian window: their
-# local means :math:`\mu`, their local standard deviations :math:`\sigma` (contrast)
-# and their covariance :math:`\sigma_{xy}` (structure),
-#
-# .. math::
-#
-#    \mathrm{SSIM}(x, y) = \frac{(2 \mu_x \mu_y + C_1)(2 \sigma_{xy} + C_2)}
-#    {(\mu_x^2 + \mu_y^2 + C_1)(\sigma_x^2 + \sigma_y^2 + C_2)},
-#
-# averaged over the image; 1 means identical. The constants
-# :math:`C_1 = (0.01 \times 255)^2` and :math:`C_2 = (0.03 \times 255)^2` keep the
-# ratios stable in flat regions. This course uses one variant everywhere, the paper's:
-# :func:`skimage.metrics.structural_similarity` with a Gaussian window of
-# :math:`\sigma = 1.5` pixels (``gaussian_weights=True, sigma=1.5``), population
-# statistics (``use_sample_covariance=False``) and ``data_range=255``. We pass
-# single-precision arrays, which is faster and changes the score by less than 0.00001.
-from skimage.metrics import structural_similarity
-
-
-def ssim(image, reference):
-    """SSIM of Wang et al. (2004), as this course computes it."""
-    return structural_similarity(
-        reference.astype(np.float32),
-        image.astype(np.float32),
-        data_range=255,
-        gaussian_weights=True,
-        sigma=1.5,
-        use_sample_covariance=False,
-    )
-
-
-# %%
-# The paradox, measured
-# ---------------------
-# Four numbers for each image: PSNR and SSIM, and the same two *at a distance*, on both
-# images blurred by :func:`scipy.ndimage.gaussian_filter`. The blur stands for looking
-# from farther away, where the eye no longer resolves single pixels and sees local
-# averages. We take :math:`\sigma = 1.5` pixels, the blur scikit-image's
-# :func:`skimage.transform.resize` applies before shrinking an image 4 times
-# (:math:`\sigma = (4 - 1)/2`): the raccoon seen from 4 times as far, or as a 256×192
-# thumbnail.
-from scipy.ndimage import gaussian_filter
-
-view_sigma = 1.5
-
-
-def far(image, sigma=view_sigma):
-    return gaussian_filter(image.astype(np.float32), sigma)
-
-
-raccoon_far = far(raccoon)
-images_far = {}
-scores = {}
-print("bpp  method             PSNR    SSIM |  blurred: PSNR    SSIM")
-for b in bit_depths:
-    for name, images in methods.items():
-        image_far = images_far[b, name] = far(images[b])
-        s = scores[b, name] = {
-            "psnr": pixel_psnr[b, name],
-            "ssim": ssim(images[b], raccoon),
-            "psnr_far": psnr(image_far, raccoon_far),
-            "ssim_far": ssim(image_far, raccoon_far),
-        }
-        print(
-            f"{b:<4} {name:15s} {s['psnr']:7.2f} {s['ssim']:7.4f} |"
-            f" {s['psnr_far']:14.2f} {s['ssim_far']:7.4f}"
-        )
-print("(PSNR in dB; blurred: both images blurred, σ = 1.5 pixels)")
-
-# %%
-# The verdicts split along one line, the scale at which the measure looks. Pixel by
-# pixel, both PSNR and SSIM prefer the bands at every depth; seen from a distance, both
-# prefer the grain, by 10 dB of PSNR or more. Between the two dithers, Floyd–Steinberg
-# wins at a distance by 5.0 to 6.6 dB, though pixel by pixel they are within 1.2 dB:
-# its grain is finer than Bayer's, whose patterns repeat every 2, 4 or 8 pixels, so the
-# blur removes more of its error.
-print(
-    "bpp  dithering loses  blurred, gains  F-S minus ordered, blurred"
-)
-for b in bit_depths:
-    plain, bayer_s, fs = (scores[b, name] for name in methods)
-    loss = [plain["psnr"] - d["psnr"] for d in (bayer_s, fs)]
-    gain = [d["psnr_far"] - plain["psnr_far"] for d in (bayer_s, fs)]
-    lead = [fs[k] - bayer_s[k] for k in ("psnr", "psnr_far")]
-    print(
-        f"{b:<4} {min(loss):4.1f} to {max(loss):3.1f} dB"
-        f"  {min(gain):5.1f} to {max(gain):4.1f} dB"
-        f"  {lead[0]:+8.1f} dB, {lead[1]:+4.1f} dB"
-    )
-
-# %%
-# What each measure rewards:
-#
-# * **PSNR rewards each pixel being right.** The nearest level is as close as these
-#   levels allow at every pixel, so any dithering, which by design sends some pixels to
-#   a farther level, must lose PSNR.
-# * **SSIM rewards local structure at the scale of a few pixels.** A band is flat where
-#   the original is smooth, so its contrast is about right even where its grey is wrong;
-#   grain adds contrast that the original does not have. SSIM is no kinder to dithering
-#   than PSNR is: at 1 bpp it falls from 0.22 to about 0.05.
-# * **Blurred, both reward local averages**, what the eye sees when single pixels merge.
-#   Dithering keeps local averages close to the original's, while each band takes the
-#   level nearest to its greys, not their mean, and can shift them by up to half a
-#   step. Even the mean grey of the whole image shows it:
-for b in bit_depths:
-    means = ", ".join(f"{i[b].mean():.2f}" for i in methods.values())
-    print(f"{b} bpp: mean grey (nearest, ordered, F-S) {means}")
-print(f"Original: mean grey {raccoon.mean():.2f}")
-
-# %%
-# SSIM's *contrast* is the standard deviation of the grey levels in its window. Its
-# median over the image, with the same Gaussian window, is 12 grey levels in the
-# original. With the bands it stays between 10 and 18; the grain raises it at every
-# depth, tenfold at 1 bpp:
-
-
-def local_contrast(image, image_far):
-    """Median over the image of the standard deviation in a Gaussian
-    window (``image_far`` is ``image`` blurred: the local mean)."""
-    variance = far(image.astype(np.float32) ** 2) - image_far**2
-    return np.median(np.sqrt(np.maximum(variance, 0)))
-
-
-contrast = {
-    name: {
-        b: local_contrast(im[b], images_far[b, name])
-        for b in bit_depths
-    }
-    for name, im in methods.items()
-}
-print(f"{'Original:':16s} {local_contrast(raccoon, raccoon_far):.1f}")
-for name in methods:
-    values = ", ".join(f"{contrast[name][b]:.1f}" for b in bit_depths)
-    print(f"{name + ':':16s} {values} at 1, 2, 3 bpp")
-
-# %%
-# Why the blur favours Floyd–Steinberg: a Gaussian blur keeps a fraction
-# :math:`\exp(-2 \pi^2 \sigma^2 / p^2)` of the contrast of a pattern of period
-# :math:`p` pixels. At :math:`\sigma = 1.5` a checkerboard (:math:`p = 2`), the finest
-# pattern a dither makes, is gone, while a pattern as wide as the Bayer tile
-# (:math:`p = 8`) keeps half of it. And at a distance Floyd–Steinberg with *2* levels
-# beats the nearest of *8*:
-for period in (2, 8):
-    kept = np.exp(-2 * np.pi**2 * view_sigma**2 / period**2)
-    print(f"Contrast kept by the blur at period {period}: {kept:.1%}")
-fs_1, plain_3 = scores[1, "Floyd–Steinberg"], scores[3, "Nearest"]
-print(
-    f"Blurred: Floyd–Steinberg at 1 bpp {fs_1['psnr_far']:.2f} dB, "
-    f"nearest at 3 bpp {plain_3['psnr_far']:.2f} dB"
-)
-
-# %%
-# What dithering costs
-# --------------------
-# Grain is detail, and detail costs bits. We count them three ways, as
-# :ref:`sphx_glr_auto_examples_series_plot_03_rate_distortion.py` and
-# :ref:`sphx_glr_auto_examples_series_plot_02_saving_memory.py` do: the *fixed-length
-# rate*, :math:`\log_2 L` bits per pixel, the same for every method; the *index
-# entropy* :math:`H = -\sum_j p_j \log_2 p_j`, with :math:`p_j` the share of pixels at
-# level :math:`j`, what an entropy coder that treats pixels one at a time needs; and
-# real bytes, the image saved as a palette PNG with 1, 2 or 4 bits per index (PNG has
-# no 3-bit depth), in bits per pixel (bytes × 8 / pixels). PNG's DEFLATE finds
-# repeated runs and strings of pixels: it uses context, as real coders do.
-import io
-
-
-def png_bytes(image, bits):
-    """Bytes of ``image`` as a palette PNG of ``2**bits`` levels."""
-    png = Image.fromarray(level_indices(image, bits).astype(np.uint8))
-    png.putpalette(np.repeat(grey_levels(bits), 3).tolist())
-    buffer = io.BytesIO()
-    png.save(buffer, format="PNG")
-    return buffer.getbuffer().nbytes
-
-
-def index_entropy(image):
-    """Entropy in bits of the image's levels, one pixel at a time."""
-    shares = np.unique(image, return_counts=True)[1] / image.size
-    return -np.sum(shares * np.log2(shares))
-
-
-png_sizes, entropies = {}, {}
-print("bpp method          log2 L entropy PNG bytes PNG bpp × bands")
-for b in bit_depths:
-    for name, images in methods.items():
-        png_sizes[b, name] = png_bytes(images[b], b)
-        entropies[b, name] = index_entropy(images[b])
-        png_bpp = png_sizes[b, name] * 8 / raccoon.size
-        ratio = png_sizes[b, name] / png_sizes[b, "Nearest"]
-        print(
-            f"{b:<3} {name:15s} {b:6d} {entropies[b, name]:7.3f}"
-            f" {png_sizes[b, name]:9d} {png_bpp:7.3f} {ratio:7.2f}"
-        )
-
-# %%
-# At a fixed length, dithering is free: the same :math:`\log_2 L` bits. Coded one pixel
-# at a time it is nearly free too, at most 0.11 bit more per pixel, since dithering
-# changes the share of each level little. But a coder that uses context, as PNG does,
-# finds the bands easy to predict and the grain not: the dithered files are 1.3 to 2.6
-# times the banded ones, Floyd–Steinberg's irregular grain more than Bayer's repeating
-# tile. At 1 bpp Floyd–Steinberg's PNG costs almost its full index entropy: the grain
-# is close to incompressible.
-#
 # In short
 # --------
 # * Few levels make bands; dithering trades them for grain by choosing each pixel's
 #   level so that patches, not pixels, match the original. Ordered dithering (Bayer) is
 #   one vectorized comparison with a tiled matrix; error diffusion (Floyd–Steinberg)
 #   needs a loop, which Pillow runs for us.
-# * Measured pixel by pixel, by PSNR or by :ref:`SSIM <ssim>`, dithering loses at every
-#   depth. Measured on blurred images, which stand for viewing distance, it wins by
-#   10 dB of PSNR or more. Which score to trust depends on how the image will be seen.
-# * The grain costs no bits at a fixed length, but 1.3 to 2.6 times the bytes once a
-#   real coder compresses the image.
+# * The grain looks better, yet its PSNR is lower at every depth.
+#   :ref:`sphx_glr_auto_examples_series_plot_06_judging_dithering.py` judges the three
+#   images again, with SSIM and at a viewing distance, and counts what the grain costs
+#   in bits.
 
 plt.show()

@@ -5,7 +5,7 @@ Colour quantization: a k-means palette against a uniform grid
 
 The grey pages of this course, from
 :ref:`sphx_glr_auto_examples_series_plot_01_choosing_bins.py` to
-:ref:`sphx_glr_auto_examples_series_plot_05_dithering.py`, quantized one number per
+:ref:`sphx_glr_auto_examples_series_plot_06_judging_dithering.py`, quantized one number per
 pixel. A colour photograph has three numbers per pixel, its red, green and blue
 intensities, so quantizing it means choosing a *palette* of a few colours and replacing
 every pixel by one of them.

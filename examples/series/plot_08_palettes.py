@@ -441,6 +441,7 @@ print(f"Lead over scikit-learn: {leads}")
 #   deserves a nearest-colour mapping, not Pillow's ``quantize(palette=...)``.
 #
 # To dither with one of these palettes, hand the palette image to Pillow:
-# ``image.quantize(palette=quantized, dither=Image.Dither.FLOYDSTEINBERG)``; the
-# dithering page shows what dithering does to the error and to the file.
+# ``image.quantize(palette=quantized, dither=Image.Dither.FLOYDSTEINBERG)``;
+# :ref:`sphx_glr_auto_examples_series_plot_06_judging_dithering.py` measures what
+# dithering does to the error and to the file.
 plt.show()

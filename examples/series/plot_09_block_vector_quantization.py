@@ -461,6 +461,8 @@ for b, rate in [(4, 1), (2, 3)]:
 # * **Blocks cost** a visible grid of tiles and a codebook that grows exponentially
 #   with the rate. The codecs in use :ref:`transform each block
 #   <sphx_glr_auto_examples_series_plot_12_transform_coding.py>` instead, and quantize
-#   the transformed numbers one at a time.
+#   the transformed numbers one at a time;
+#   :ref:`sphx_glr_auto_examples_series_plot_13_measured_rates.py` sets these blocks
+#   beside JPEG at the rates their files take.
 
 plt.show()
