@@ -120,6 +120,21 @@ def test_gallery_index_has_a_thumbnail_per_example(site):
         assert thumb.select_one("a")  # the thumbnail leads to its page
 
 
+@pytest.mark.parametrize("example", EXAMPLES, ids=str)
+def test_each_thumbnail_is_a_figure_of_its_page(site, example):
+    # A thumbnail number past the page's last figure gives sphinx-gallery's stock
+    # picture instead, silently.
+    source = (ROOT / "examples" / example).read_text(encoding="utf-8")
+    chosen = re.search(r"sphinx_gallery_thumbnail_number = (-?\d+)", source)
+    number = int(chosen.group(1)) if chosen else 1
+    _, page = read_page(site, Path("auto_examples") / example.with_suffix(".html"))
+    n_figures = len(page.select("img.sphx-glr-single-img, img.sphx-glr-multi-img"))
+    position = number if number > 0 else n_figures + 1 + number  # -1: the last
+    assert 1 <= position <= n_figures, f"{example}: thumbnail {number} of {n_figures} figures"
+    thumb = site["html"] / "_images" / f"sphx_glr_{example.stem}_thumb.webp"
+    assert thumb.is_file(), f"{example}: its thumbnail is not one of its figures"
+
+
 def test_execution_times_page_is_linked_from_the_home_page(site):
     path, page = read_page(site, "index.html")
     hrefs = [a["href"] for a in page.select("a[href]")]

@@ -16,7 +16,7 @@ what a reader would otherwise store: the original, losslessly compressed, and a 
 
 # Authors: The Quantizing images authors
 # SPDX-License-Identifier: BSD-3-Clause
-# sphinx_gallery_thumbnail_number = 2
+# sphinx_gallery_thumbnail_number = 1
 
 # %%
 # The quantized image, as in the walkthrough
