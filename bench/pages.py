@@ -16,13 +16,15 @@ visit is the page's weight ("read to the end"): a reader who reads the page thro
 downloads every figure on it, so that is the weight the budget applies to.
 
 Budgets (decimal units), on the read-to-the-end weight: every page at most 1.5 MB, the
-walkthrough at most 700 kB. The command exits with status 1 when a page is over its
-budget, or when an image of a page has still not loaded once it is scrolled to the end (its
-weight would be understated). Lighthouse (``bench/node_modules``, from ``npm ci --prefix
-bench``) runs Debian's Chromium (``CHROME_PATH``) with its default mobile preset; its
-scores are a measurement, printed and written with the weights to
-``bench/results/pages-<time>.md`` and ``.json`` (Lighthouse's own reports in
-``bench/results/lighthouse/``), never a pass or fail.
+walkthrough at most 700 kB, without the image a live figure computes from (a lossless
+raccoon, 425 kB in grey, that the three grey live figures share from the browser's cache):
+it is reported in a column of its own, so that the budgets still measure the pages. The
+command exits with status 1 when a page is over its budget, or when an image of a page has
+still not loaded once it is scrolled to the end (its weight would be understated).
+Lighthouse (``bench/node_modules``, from ``npm ci --prefix bench``) runs Debian's Chromium
+(``CHROME_PATH``) with its default mobile preset; its scores are a measurement, printed
+and written with the weights to ``bench/results/pages-<time>.md`` and ``.json``
+(Lighthouse's own reports in ``bench/results/lighthouse/``), never a pass or fail.
 """
 
 import argparse
@@ -195,12 +197,18 @@ def measure_weights(html_dir, pages):
                 "on_open": sum(size for _, size in loaded),
                 "requests": len(visit),
                 "images": sum(size for p, size in visit if "/_images/" in p),
+                "live_image": sum(size for p, size in visit if "/_static/live/" in p),
                 "foreign": foreign,
                 "not_loaded": not_loaded,
                 "budget": BUDGETS.get(path, BUDGET),
             }
         browser.close()
     return weights
+
+
+def over_budget(weight):
+    """Bytes a page is over its budget (negative: under), its live figure's image apart."""
+    return weight["read_to_the_end"] - weight["live_image"] - weight["budget"]
 
 
 def run_lighthouse(url, out_json):
@@ -379,15 +387,16 @@ def report(weights, lighthouse):
         "applies to (images and requests are counted over the same visit). 'On open' is what "
         "the page loaded before any scrolling.",
         "",
-        "| page | read to the end | of which images | requests | budget | met | on open |",
-        "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| page | read to the end | of which images | live figure's image | requests "
+        "| budget | met | on open |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for path, w in weights.items():
-        met = "yes" if w["read_to_the_end"] <= w["budget"] else "NO"
+        met = "yes" if over_budget(w) <= 0 else "NO"
         lines.append(
             f"| {path} | {w['read_to_the_end'] / 1e3:.0f} kB | {w['images'] / 1e3:.0f} kB "
-            f"| {w['requests']} | {w['budget'] / 1e3:.0f} kB | {met} "
-            f"| {w['on_open'] / 1e3:.0f} kB |"
+            f"| {w['live_image'] / 1e3:.0f} kB | {w['requests']} | {w['budget'] / 1e3:.0f} kB "
+            f"| {met} | {w['on_open'] / 1e3:.0f} kB |"
         )
     not_loaded = {p: w["not_loaded"] for p, w in weights.items() if w["not_loaded"]}
     if not_loaded:
@@ -467,7 +476,7 @@ def main():
         json.dumps({"weights": weights, "lighthouse": lighthouse, "formats": formats}, indent=2)
     )
     print(f"written: {args.output / ('pages-' + stamp)}.md and .json", file=sys.stderr)
-    over = [p for p, w in weights.items() if w["read_to_the_end"] > w["budget"]]
+    over = [p for p, w in weights.items() if over_budget(w) > 0]
     unmeasured = [p for p, w in weights.items() if w["not_loaded"]]
     if over or unmeasured:
         sys.exit(
