@@ -635,7 +635,8 @@
     const counts = new Int32Array(64 * SPAN);
     return (state) => {
       const table = tableAt(Number(state.quality));
-      const inverse = table.map((step) => 1 / step);
+      const steps = Float64Array.from(table);
+      const inverse = steps.map((step) => 1 / step);
       counts.fill(0);
       let zeros = 0;
       for (let b = 0; b < blocks; b++) {
@@ -643,11 +644,11 @@
         for (let k = 0; k < 64; k++) {
           // Rounded to the nearest step, halves away from zero, as libjpeg does.
           const c = coefficients[64 * b + k] * inverse[k];
-          const q = c < 0 ? -Math.floor(0.5 - c) : Math.floor(c + 0.5);
+          const q = c < 0 ? -((0.5 - c) | 0) : (c + 0.5) | 0; // | 0: floor of a positive
           counts[SPAN * k + q + OFFSET]++;
           if (q === 0) zeros++;
           else rows |= 1 << (k >> 3);
-          quantized[k] = q * table[k];
+          quantized[k] = q * steps[k];
         }
         // The inverse DCT, rows then columns, skipping what quantization set to zero
         // (most of it): each row of frequencies v with a nonzero coefficient gives 8
