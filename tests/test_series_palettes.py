@@ -205,19 +205,26 @@ def test_pillow_maps_a_given_palette_by_the_corner_of_each_4x4x4_cube(page, dist
         )
 
 
-def test_ssim_is_the_courses_variant(page):
+def test_ssim_is_the_courses_variant_in_single_precision(page):
+    """The course's SSIM on float32 arrays, "less than 0.00001" from float64's."""
     original = page["original"]
-    for key in [(16, "Median cut"), (64, BEST), (256, SKLEARN)]:
-        expected = structural_similarity(
-            original,
-            rgb(page["palettes"][key]),
+
+    def course_ssim(key, dtype):
+        return structural_similarity(
+            original.astype(dtype),
+            rgb(page["palettes"][key]).astype(dtype),
             channel_axis=-1,
             data_range=255,
             gaussian_weights=True,
             sigma=1.5,
             use_sample_covariance=False,
         )
+
+    for key in [(16, "Median cut"), (64, BEST), (256, SKLEARN)]:
+        expected = course_ssim(key, np.float32)
         assert page["results"][key]["ssim"] == pytest.approx(expected, rel=1e-12)
+    for key, result in page["results"].items():
+        assert abs(result["ssim"] - course_ssim(key, np.float64)) < 1e-5, key
 
 
 def test_rates_are_log2_k_the_index_entropy_and_the_png_file(page):
@@ -240,7 +247,7 @@ def test_rates_are_log2_k_the_index_entropy_and_the_png_file(page):
 
 
 def test_printed_table_is_the_results_and_fits_the_column(page, printed):
-    assert max(len(line) for line in printed.splitlines()) <= 72
+    assert max(len(line) for line in printed.splitlines()) <= 69
     rows = re.findall(
         r"^(.+?)\s+(\d+)\s+(\d+\.\d\d)\s+(\d\.\d{3})\s+(\d)\s+(\d\.\d\d)\s+(\d\.\d\d)$",
         printed,
@@ -304,8 +311,9 @@ def test_comparison_at_equal_rate(page):
         assert ranked[:2] == [BEST, SKLEARN], (rate, bpp)
         median = page["at_rate"]["Median cut + k-means", rate, bpp]
         assert median < page["at_rate"][SKLEARN, rate, bpp]
-    lead = [round(x, 2) for x in page["lead"]]
-    assert min(lead) == 0.02 and max(lead) == 0.35
+    # "by 0.35 dB at most and by a few hundredths at the closest" (the closest, 0.025,
+    # sits on a rounding boundary: the prose does not quote its second decimal).
+    assert round(max(page["lead"]), 2) == 0.35 and 0.01 <= min(page["lead"]) < 0.05
     for k in SIZES:
         entropy = {name: results[k, name]["entropy"] for name in quantizers}
         assert entropy["Median cut + k-means"] > max(entropy[BEST], entropy[SKLEARN])
