@@ -104,3 +104,21 @@ def test_one_click_on_a_card_opens_its_page(home):
         page.locator(".course-cards .sd-card").nth(index).click()
         page.wait_for_load_state("load")
         assert page.url.split("#")[0].endswith(path), (index, page.url)
+
+
+@pytest.mark.parametrize(("width", "height"), [(412, 823), (1280, 800)])
+def test_card_thumbnails_keep_their_shape_on_a_phone_and_a_desktop(home, width, height):
+    page = home(width, height)
+    page.evaluate(
+        "document.querySelectorAll('.course-cards img').forEach(i => i.loading = 'eager')"
+    )
+    page.wait_for_function(
+        "[...document.querySelectorAll('.course-cards img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    shapes = page.eval_on_selector_all(
+        ".course-cards img",
+        "imgs => imgs.map(i => [i.clientWidth, i.clientHeight, i.naturalWidth, i.naturalHeight])",
+    )
+    for shown_w, shown_h, w, h in shapes:
+        assert abs(shown_w / shown_h - w / h) < 0.02, (shown_w, shown_h, w, h)
