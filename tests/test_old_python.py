@@ -9,6 +9,7 @@ as a real 3.10 would, and would create a virtualenv if asked to.
 The README, the Makefile and the workflow must name the same oldest Python.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -57,12 +58,20 @@ def project(tmp_path):
     return copy
 
 
+# What a make that runs these tests passes down to the makes they start: `make test
+# PYTHON=...` puts PYTHON into MAKEFLAGS, which would override the interpreter under test.
+INHERITED = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PYTHON", "BOOTSTRAP_PYTHON"}
+
+
 def run_make(project, *args):
+    """``make`` as a user starts it in ``project``, with nothing from an enclosing make."""
+    env = {k: v for k, v in os.environ.items() if k not in INHERITED}
     return subprocess.run(
         ["make", "-C", str(project), "--no-print-directory", *args],
         capture_output=True,
         text=True,
         timeout=120,
+        env=env,
     )
 
 
