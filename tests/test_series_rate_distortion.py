@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from independent import on_pixels, random_histograms, squared_error
 from sklearn.preprocessing import KBinsDiscretizer
 
 PAGE = "series/plot_03_rate_distortion.py"
@@ -30,42 +31,6 @@ def run(run_example):
 @pytest.fixture(scope="module")
 def page(run):
     return run[0]
-
-
-def squared_error(counts, groups):
-    """Total squared error of a histogram whose levels are grouped by the label
-    ``groups``, each group shown by its weighted mean (group by group)."""
-    levels = np.arange(len(counts), dtype=float)
-    total = 0.0
-    for label in np.unique(groups):
-        member = groups == label
-        weight = counts[member].sum()
-        if weight > 0:
-            mean = np.sum(counts[member] * levels[member]) / weight
-            total += np.sum(counts[member] * (levels[member] - mean) ** 2)
-    return total
-
-
-def random_histograms(n_levels, n_histograms, seed):
-    """Small random histograms, some levels empty, some heavy."""
-    rng = np.random.default_rng(seed)
-    for _ in range(n_histograms):
-        counts = rng.integers(0, 50, size=n_levels).astype(float)
-        counts[rng.random(n_levels) < 0.25] = 0
-        if counts.sum() == 0:
-            counts[0] = 1
-        yield counts
-
-
-def on_pixels(page, bins):
-    """MSE and index entropy of the quantizer ``bins`` applied to every pixel."""
-    flat = page["raccoon"].ravel()
-    codes = bins[flat]
-    _, inverse, per_code = np.unique(codes, return_inverse=True, return_counts=True)
-    means = np.bincount(inverse, weights=flat) / per_code
-    mse = np.mean((flat - means[inverse]) ** 2)
-    shares = per_code / flat.size
-    return mse, -np.sum(shares * np.log2(shares))
 
 
 def test_reader_cells_hold_no_assert_and_the_script_ends_with_show():
