@@ -24,6 +24,15 @@ def test_every_example_runs_as_a_plain_script_without_warnings(run_script, examp
     assert "Warning" not in result.stdout + result.stderr, result.stderr
 
 
+@pytest.mark.parametrize("example", EXAMPLES, ids=str)
+def test_every_example_keeps_its_checks_out_of_the_readers_cells_and_ends_with_show(example):
+    # The claims are checked in tests/test_series_*.py; the reader's script draws its
+    # figures and shows them at the end, like scikit-learn's examples.
+    tree = ast.parse((ROOT / "examples" / example).read_text(encoding="utf-8"))
+    assert not [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+    assert ast.unparse(tree.body[-1]) == "plt.show()"
+
+
 def run_downloaded_notebook(site, name, reader_env, tmp_path, monkeypatch):
     """Execute the notebook the site offers for example ``name``; return its outputs."""
     (downloaded,) = (site["html"] / "_downloads").rglob(f"{name}.ipynb")

@@ -4,7 +4,6 @@ The PSNRs are recomputed here from the page's images with an implementation of o
 and the uniform grid is rebuilt independently, so a slip in the page's helpers shows.
 """
 
-import ast
 import io
 import re
 from pathlib import Path
@@ -288,10 +287,3 @@ def test_palette_png_files(page):
 def test_printed_output_fits_the_column(printed):
     stdout, _ = printed
     assert max(len(line) for line in stdout.splitlines()) <= 72
-
-
-def test_reader_cells_hold_no_assert_and_the_script_shows_its_figures():
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    assert not any(isinstance(node, ast.Assert) for node in ast.walk(tree))
-    last = tree.body[-1]
-    assert isinstance(last, ast.Expr) and ast.unparse(last) == "plt.show()"

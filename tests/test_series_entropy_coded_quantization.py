@@ -6,7 +6,6 @@ checked against brute force on small histograms, and the entropy-coded rates and
 against the same quantizers applied to the 786 432 pixels.
 """
 
-import ast
 import contextlib
 import io
 import itertools
@@ -31,13 +30,6 @@ def run(run_example):
 @pytest.fixture(scope="module")
 def page(run):
     return run[0]
-
-
-def test_reader_cells_hold_no_assert_and_the_script_ends_with_show():
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    assert not [node for node in ast.walk(tree) if isinstance(node, ast.Assert)]
-    last = tree.body[-1]
-    assert ast.unparse(last) == "plt.show()"
 
 
 def test_printed_lines_fit_the_column(run):

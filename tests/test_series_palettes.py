@@ -5,7 +5,6 @@ entropies from the images and PNG files by decoding them, and Pillow's quantizer
 called again outside the page's helpers, so a slip in the page's bookkeeping shows.
 """
 
-import ast
 import io
 import re
 from pathlib import Path
@@ -335,10 +334,3 @@ def test_dithering_with_a_palette_image_keeps_the_palette(page):
     dithered = image.quantize(palette=quantized, dither=Image.Dither.FLOYDSTEINBERG)
     assert dithered.getpalette() == quantized.getpalette()
     assert dithered.tobytes() != quantized.tobytes()
-
-
-def test_reader_cells_hold_no_assert_and_the_script_shows_its_figures():
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    assert not any(isinstance(node, ast.Assert) for node in ast.walk(tree))
-    last = tree.body[-1]
-    assert isinstance(last, ast.Expr) and ast.unparse(last) == "plt.show()"

@@ -5,7 +5,6 @@ on the histogram against fits on every pixel. The entropy-coded part is checked 
 tests/test_series_entropy_coded_quantization.py.
 """
 
-import ast
 import contextlib
 import io
 import itertools
@@ -31,13 +30,6 @@ def run(run_example):
 @pytest.fixture(scope="module")
 def page(run):
     return run[0]
-
-
-def test_reader_cells_hold_no_assert_and_the_script_ends_with_show():
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    assert not [node for node in ast.walk(tree) if isinstance(node, ast.Assert)]
-    last = tree.body[-1]
-    assert ast.unparse(last) == "plt.show()"
 
 
 def test_printed_lines_fit_the_column(run):

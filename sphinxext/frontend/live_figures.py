@@ -56,6 +56,10 @@ def _range(name, low, high, value):
     return f'<input type="range" name="{name}" min="{low}" max="{high}" value="{value}">'
 
 
+# The dithering figure's most levels: its slider's end, and how far the build computes
+# Pillow's choice of level (data-pillow-edges).
+DITHER_LEVELS = 16
+
 KINDS = {
     "levels": {
         "image": "grey",
@@ -70,11 +74,11 @@ KINDS = {
     "dither": {
         "image": "grey",
         "controls": [
-            ("Grey levels", "levels", _range("levels", 2, 16, 8)),
+            ("Grey levels", "levels", _range("levels", 2, DITHER_LEVELS, 8)),
             ("Dither", "dither", _DITHER_SELECT),
         ],
         "side_label": "Histogram of the original grey levels, with each level's share",
-        "data": {"pillow-edges": lambda: pillow_nearest_edges(16)},
+        "data": {"pillow-edges": lambda: pillow_nearest_edges(DITHER_LEVELS)},
         "caption": "Dither the raccoon yourself: evenly spaced grey levels, with or "
         "without dithering.",
     },
