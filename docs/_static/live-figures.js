@@ -45,7 +45,9 @@
   const psnr = (mse) => 10 * Math.log10((255 * 255) / mse);
   function entropy(counts, total) {
     let bits = 0;
-    for (const count of counts) if (count > 0) bits -= (count / total) * log2(count / total);
+    for (let i = 0; i < counts.length; i++) {
+      if (counts[i] > 0) bits -= (counts[i] / total) * log2(counts[i] / total);
+    }
     return bits;
   }
   const fixed = (n) => Math.ceil(log2(n));
@@ -242,9 +244,9 @@
     for (let i = 0; i < values.length; i++) out[i] = GREY_RGBA[values[i]];
     context.putImageData(image, 0, 0);
   }
-  function paintCloseup(canvas, source, factor = 1) {
+  function paintCloseup(canvas, source, at = CLOSEUP) {
     const { width, height, scale } = CLOSEUP;
-    const [x, y] = [CLOSEUP.x * factor, CLOSEUP.y * factor];
+    const { x, y } = at;
     canvas.width = width * scale;
     canvas.height = height * scale;
     canvas.style.width = `${width * scale}px`;
@@ -534,7 +536,7 @@
       }
       [parts.image.width, parts.image.height] = [width, height];
       parts.image.getContext("2d").putImageData(out, 0, 0);
-      paintCloseup(parts.closeup, parts.image, 0.5);
+      paintCloseup(parts.closeup, parts.image, { x: CLOSEUP.x / 2, y: CLOSEUP.y / 2 });
       paintPalette(parts.histogram, palette, uses);
       const mse = squared / (3 * count);
       const hex = (rgb) => `#${rgb.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
@@ -593,23 +595,57 @@
     }
     return c;
   })();
+  /* The 8-point orthonormal inverse DCT of x[at], x[at + stride], ... into out, the same
+     way, as even and odd halves (22 products instead of 64): out[n] and out[7 - n] share
+     the even frequencies' sum and differ in the sign of the odd ones'. */
+  const [A, B, C6] = [COSINES[0], COSINES[16], COSINES[48]];
+  const [D1, D3, D5, D7] = [COSINES[8], COSINES[24], COSINES[40], COSINES[56]];
+  function inverseDct8(x, at, stride, out, to, step, shift) {
+    const x0 = x[at];
+    const x1 = x[at + stride];
+    const x2 = x[at + 2 * stride];
+    const x3 = x[at + 3 * stride];
+    const x4 = x[at + 4 * stride];
+    const x5 = x[at + 5 * stride];
+    const x6 = x[at + 6 * stride];
+    const x7 = x[at + 7 * stride];
+    const e0 = A * (x0 + x4) + shift;
+    const e1 = A * (x0 - x4) + shift;
+    const t0 = B * x2 + C6 * x6;
+    const t1 = C6 * x2 - B * x6;
+    const o0 = D1 * x1 + D3 * x3 + D5 * x5 + D7 * x7;
+    const o1 = D3 * x1 - D7 * x3 - D1 * x5 - D5 * x7;
+    const o2 = D5 * x1 - D1 * x3 + D7 * x5 + D3 * x7;
+    const o3 = D7 * x1 - D5 * x3 + D3 * x5 - D1 * x7;
+    out[to] = e0 + t0 + o0;
+    out[to + 7 * step] = e0 + t0 - o0;
+    out[to + step] = e1 + t1 + o1;
+    out[to + 6 * step] = e1 + t1 - o1;
+    out[to + 2 * step] = e1 - t1 + o2;
+    out[to + 5 * step] = e1 - t1 - o2;
+    out[to + 3 * step] = e0 - t0 + o3;
+    out[to + 4 * step] = e0 - t0 - o3;
+  }
 
-  /* On the image less its first 4 rows and columns: the raccoon was stored as a JPEG on
-     the 8 x 8 grid from (0, 0), and a grid shifted by 4 does not meet its old blocks. */
+  /* On a crop of the grey image (data-crop) on the 8 x 8 grid from row 4 and column 4:
+     the raccoon was stored as a JPEG on the grid from (0, 0), and a grid shifted by 4
+     does not meet its old blocks. */
   function jpegFigure(figure, parts, source) {
     const full = greyOf(source);
-    const [width, height] = [full.width - 8, full.height - 8];
+    const crop = JSON.parse(figure.dataset.crop);
+    const { width, height } = crop;
     const grey = new Uint8Array(width * height);
     for (let y = 0; y < height; y++) {
-      grey.set(full.grey.subarray((y + 4) * full.width + 4, (y + 4) * full.width + 4 + width), y * width);
+      const from = (crop.y + y) * full.width + crop.x;
+      grey.set(full.grey.subarray(from, from + width), y * width);
     }
-    const blocks = (width / 8) * (height / 8);
+    const across = width / 8;
+    const blocks = across * (height / 8);
     const coefficients = new Float64Array(64 * blocks);
     const row = new Float64Array(64);
     // The orthonormal 2-D DCT of every 8 x 8 block, level-shifted by 128: rows, then columns.
     for (let b = 0; b < blocks; b++) {
-      const bx = 8 * (b % (width / 8));
-      const by = 8 * Math.floor(b / (width / 8));
+      const [bx, by] = [8 * (b % across), 8 * Math.floor(b / across)];
       for (let y = 0; y < 8; y++) {
         for (let u = 0; u < 8; u++) {
           let sum = 0;
@@ -626,9 +662,9 @@
       }
     }
     const values = new Uint8Array(grey.length);
-    const quantized = new Float64Array(64);
+    const dequantized = new Float64Array(64);
+    const columns = new Float64Array(64);
     const block = new Float64Array(64);
-    const across = new Float64Array(8);
     // How often each quantized value comes at each of the 64 positions (values within
     // +-1024: an orthonormal DCT coefficient of 8-bit pixels is within +-1024).
     const [SPAN, OFFSET] = [2049, 1024];
@@ -639,50 +675,48 @@
       const inverse = steps.map((step) => 1 / step);
       counts.fill(0);
       let zeros = 0;
+      let squared = 0;
       for (let b = 0; b < blocks; b++) {
-        let rows = 0; // bit v set: row v of frequencies has a nonzero coefficient
+        // Bit u: column u has a nonzero coefficient; one other than its first.
+        let used = 0;
+        let moving = 0;
         for (let k = 0; k < 64; k++) {
           // Rounded to the nearest step, halves away from zero, as libjpeg does.
           const c = coefficients[64 * b + k] * inverse[k];
           const q = c < 0 ? -((0.5 - c) | 0) : (c + 0.5) | 0; // | 0: floor of a positive
           counts[SPAN * k + q + OFFSET]++;
+          dequantized[k] = q * steps[k];
           if (q === 0) zeros++;
-          else rows |= 1 << (k >> 3);
-          quantized[k] = q * steps[k];
-        }
-        // The inverse DCT, rows then columns, skipping what quantization set to zero
-        // (most of it): each row of frequencies v with a nonzero coefficient gives 8
-        // horizontal values, which its vertical cosines spread down the block.
-        for (let p = 0; p < 64; p++) block[p] = 128;
-        for (let v = 0; v < 8; v++) {
-          if (!(rows & (1 << v))) continue;
-          for (let x = 0; x < 8; x++) across[x] = 0;
-          for (let u = 0; u < 8; u++) {
-            const q = quantized[8 * v + u];
-            if (q === 0) continue;
-            for (let x = 0; x < 8; x++) across[x] += q * COSINES[8 * u + x];
-          }
-          for (let y = 0; y < 8; y++) {
-            const c = COSINES[8 * v + y];
-            for (let x = 0; x < 8; x++) block[8 * y + x] += c * across[x];
+          else {
+            used |= 1 << (k & 7);
+            if (k > 7) moving |= 1 << (k & 7);
           }
         }
-        const bx = 8 * (b % (width / 8));
-        const by = 8 * Math.floor(b / (width / 8));
+        // The inverse DCT down each column of frequencies (none for an empty column, a
+        // constant for one with only its first), then along each row, plus 128.
+        for (let u = 0; u < 8; u++) {
+          const bit = 1 << u;
+          if (moving & bit) inverseDct8(dequantized, u, 8, columns, u, 8, 0);
+          else for (let y = 0; y < 8; y++) columns[8 * y + u] = used & bit ? A * dequantized[u] : 0;
+        }
+        for (let y = 0; y < 8; y++) inverseDct8(columns, 8 * y, 1, block, 8 * y, 1, 128);
+        const corner = 8 * Math.floor(b / across) * width + 8 * (b % across);
         for (let p = 0; p < 64; p++) {
+          const at = corner + (p >> 3) * width + (p & 7);
           const v = Math.round(block[p]);
-          values[(by + (p >> 3)) * width + bx + (p & 7)] = v < 0 ? 0 : v > 255 ? 255 : v;
+          const pixel = v < 0 ? 0 : v > 255 ? 255 : v;
+          const error = grey[at] - pixel;
+          values[at] = pixel;
+          squared += error * error;
         }
       }
-      let squared = 0;
-      for (let i = 0; i < grey.length; i++) squared += (grey[i] - values[i]) ** 2;
       const mse = squared / grey.length;
       let bits = 0;
       for (let k = 0; k < 64; k++) {
         bits += entropy(counts.subarray(SPAN * k, SPAN * k + SPAN), blocks);
       }
       paintGrey(parts.image, width, height, values);
-      paintCloseup(parts.closeup, parts.image);
+      paintCloseup(parts.closeup, parts.image, crop.closeup);
       paintTable(parts.histogram, table);
       numbers(parts.numbers, [
         ["Quality", state.quality],
@@ -691,7 +725,7 @@
         ["Entropy, each of the 64 positions coded alone", `${round(bits / 64, 3)} bits per pixel`],
       ]);
       return {
-        image: `The raccoon through JPEG's quantization at quality ${state.quality}: PSNR ${round(psnr(mse), 2)} dB`,
+        image: `The raccoon's face through JPEG's quantization at quality ${state.quality}: PSNR ${round(psnr(mse), 2)} dB`,
         closeup: `Close-up at 3 screen pixels per image pixel, quality ${state.quality}`,
         histogram: `JPEG's luminance quantization table at quality ${state.quality}: ${table.join(" ")}`,
       };

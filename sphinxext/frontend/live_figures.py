@@ -60,6 +60,11 @@ def _range(name, low, high, value):
 # Pillow's choice of level (data-pillow-edges).
 DITHER_LEVELS = 16
 
+# The JPEG figure's part of the grey image, on the page's block grid (from row and
+# column 4), small enough to be coded again within a frame; its close-up, in the
+# crop's coordinates, is the other figures' (x 560, y 300 of the whole image).
+JPEG_CROP = {"x": 356, "y": 164, "width": 512, "height": 384, "closeup": {"x": 204, "y": 136}}
+
 KINDS = {
     "levels": {
         "image": "grey",
@@ -95,9 +100,11 @@ KINDS = {
         "image": "grey",
         "controls": [("JPEG quality", "quality", _range("quality", 1, 100, 50))],
         "side_label": "JPEG's luminance quantization table at the chosen quality",
-        "caption": "Compress the raccoon yourself: JPEG's luminance table scaled by "
-        "the quality, on the 8 × 8 blocks of the grey image's 760 × 1016 crop from row 4 "
-        "and column 4, as on this page.",
+        "data": {"crop": lambda: JPEG_CROP},
+        "caption": "Compress the raccoon's face yourself: JPEG's luminance table scaled "
+        f"by the quality, on the 8 × 8 blocks of a {JPEG_CROP['width']} × "
+        f"{JPEG_CROP['height']} crop around its eyes, on the grid from row 4 and column 4 "
+        "as on this page. The numbers are the crop's, not the whole image's.",
     },
 }
 
