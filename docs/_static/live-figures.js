@@ -595,9 +595,9 @@
     }
     return c;
   })();
-  /* The 8-point orthonormal inverse DCT of x[at], x[at + stride], ... into out, the same
-     way, as even and odd halves (22 products instead of 64): out[n] and out[7 - n] share
-     the even frequencies' sum and differ in the sign of the odd ones'. */
+  /* The 8-point orthonormal inverse DCT of x[at], x[at + stride], ..., plus shift, into
+     out[to], out[to + step], ...: in even and odd halves (22 products instead of 64), as
+     out[n] and out[7 - n] share the even frequencies' sum and differ in the odd ones' sign. */
   const [A, B, C6] = [COSINES[0], COSINES[16], COSINES[48]];
   const [D1, D3, D5, D7] = [COSINES[8], COSINES[24], COSINES[40], COSINES[56]];
   function inverseDct8(x, at, stride, out, to, step, shift) {
@@ -677,7 +677,8 @@
       let zeros = 0;
       let squared = 0;
       for (let b = 0; b < blocks; b++) {
-        // Bit u: column u has a nonzero coefficient; one other than its first.
+        // Bit u of used: column u of frequencies has a nonzero coefficient; of moving: it
+        // has one below its first row.
         let used = 0;
         let moving = 0;
         for (let k = 0; k < 64; k++) {
