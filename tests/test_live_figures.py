@@ -3,7 +3,8 @@
 A small site built in-process (``sphinx.testing``) shows where the extension puts a
 figure and how it fails on a wrong section; the real site, opened in Chromium, shows
 that each figure is driven by the keyboard, agrees with the numbers its Python page
-printed in the same build, follows the reader's choice in its image and alt text, works
+printed in the same build (the JPEG figure, which codes a crop, with Pillow's JPEG of
+that crop), follows the reader's choice in its image and alt text, works
 in dark mode and without a network, and stays out of the downloads.
 """
 
@@ -339,6 +340,7 @@ def jpeg_of_crop(site, crop, quality):
     served = Path(site["html"]) / "_static/live/raccoon-grey.webp"
     grey = np.asarray(Image.open(served).convert("L"))
     part = grey[crop["y"] : crop["y"] + crop["height"], crop["x"] : crop["x"] + crop["width"]]
+    assert part.shape == (crop["height"], crop["width"]), (crop, grey.shape)
     buffer = io.BytesIO()
     Image.fromarray(part).save(buffer, "JPEG", quality=quality)
     table = np.array(Image.open(buffer).quantization[0]).reshape(8, 8)
