@@ -57,16 +57,49 @@ def test_fontawesome_js_only_where_a_custom_icon_is():
     assert without_unused_fontawesome(head, '<i class="fa-custom fa-x"></i>') == head
 
 
-def test_gallery_style_sheets_only_where_their_output_is():
-    names = ["pygments.css", "sg_gallery.css", "sg_gallery-binder.css"]
-    names += ["sg_gallery-dataframe.css", "sg_gallery-rendered-html.css", "site.css"]
-    files = [SimpleNamespace(filename=f"_static/{name}") for name in names]
-    shared = list(files)
-    context = {"css_files": shared, "body": '<div class="rendered_html">x</div>'}
+def _kept(body, css, js=()):
+    """The style sheets and scripts on_page keeps for a page whose body is ``body``."""
+    css_files = [SimpleNamespace(filename=f"_static/{name}?v=1") for name in css]
+    script_files = [SimpleNamespace(filename=f"_static/{name}") for name in js]
+    shared = (list(css_files), list(script_files))
+    context = {"css_files": shared[0], "script_files": shared[1], "body": body}
     on_page(None, "page", "page.html", context, None)
-    kept = [css.filename.rsplit("/", 1)[-1] for css in context["css_files"]]
-    assert kept == ["pygments.css", "sg_gallery.css", "sg_gallery-rendered-html.css", "site.css"]
-    assert shared == files  # the builder's own list, shared by every page, is left alone
+    # The builder's own lists, shared by every page, are left alone.
+    assert shared == (css_files, script_files)
+    return [
+        asset.filename.split("/")[-1].split("?")[0]
+        for key in ("css_files", "script_files")
+        for asset in context[key]
+    ]
+
+
+def test_style_sheets_and_scripts_only_where_what_they_act_on_is():
+    css = ["pygments.css", "sg_gallery.css", "sg_gallery-binder.css", "copybutton.css"]
+    css += ["sg_gallery-dataframe.css", "sg_gallery-rendered-html.css", "sphinx-design.min.css"]
+    css += ["site.css"]
+    js = ["documentation_options.js", "clipboard.min.js", "copybutton.js", "design-tabs.js"]
+    output = '<div class="rendered_html">x</div>'
+    assert _kept(output, css, js) == [
+        "sg_gallery.css",
+        "sg_gallery-rendered-html.css",
+        "site.css",
+        "documentation_options.js",
+    ]
+    code = '<div class="highlight-Python notranslate"><div class="highlight"><pre>x</pre>'
+    assert _kept(code, css, js) == [
+        "pygments.css",
+        "sg_gallery.css",
+        "copybutton.css",
+        "site.css",
+        "documentation_options.js",
+        "clipboard.min.js",
+        "copybutton.js",
+    ]
+    cards = '<div class="sd-container-fluid"><div class="sd-card sd-shadow-sm">x</div>'
+    assert "sphinx-design.min.css" in _kept(cards, css, js)
+    assert "design-tabs.js" not in _kept(cards, css, js)
+    tabs = '<div class="sd-tab-set docutils">x</div>'
+    assert {"sphinx-design.min.css", "design-tabs.js"} <= set(_kept(tabs, css, js))
 
 
 def test_search_scripts_are_filtered_out_and_the_rest_of_the_block_kept():
@@ -133,6 +166,25 @@ def test_no_script_in_the_head_delays_the_first_paint(site):
                 continue
             waits = script.has_attr("defer") or script.has_attr("async")
             assert waits or script.get("type") == "module", (path, str(script)[:120])
+
+
+def _head_files(site, path):
+    head = _head(site, path)
+    links = [link["href"] for link in head.find_all("link", rel="stylesheet")]
+    sources = [script["src"] for script in head.find_all("script", src=True)]
+    return {href.split("/")[-1].split("?")[0] for href in links + sources}
+
+
+def test_the_home_page_gets_the_card_styles_and_the_example_pages_the_code_styles(site):
+    home, walkthrough = (
+        _head_files(site, "index.html"),
+        _head_files(site, f"auto_examples/{WALKTHROUGH}.html"),
+    )
+    code = {"pygments.css", "copybutton.css", "copybutton.js", "clipboard.min.js"}
+    assert "sphinx-design.min.css" in home and not code & home, home
+    assert code <= walkthrough and "sphinx-design.min.css" not in walkthrough, walkthrough
+    # No page here has tabs.
+    assert not any("design-tabs.js" in _head_files(site, path) for path in site_pages(site["html"]))
 
 
 def test_deferred_scripts_still_work_and_search_works_from_any_page(browser, base_url):

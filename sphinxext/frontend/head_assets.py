@@ -20,7 +20,10 @@ requests the head blocks on, and then the time to lay out a long page. In each h
   CPU), which only draws custom icons (``fa-custom``); the theme's own icons are a web font
   in its style sheet, and this site has no custom icon;
 * sphinx-gallery's style sheets for Binder badges, pandas tables and rich HTML output,
-  which no page here shows.
+  which no page here shows; and, on the pages without what they style, sphinx-design's
+  style sheet and tab script (the home page's cards are its only use), and the code
+  highlighting style and sphinx-copybutton's files (the galleries, the home, search and
+  index pages have no code).
 
 So the site's template (``docs/_templates/layout.html``) leaves the search scripts out of
 every page but the search page (:func:`without_search_scripts`; deferred instead if search
@@ -31,8 +34,8 @@ links ``basic.css`` itself, drops ``fontawesome.js`` from pages without a custom
 the same queue, after the files before them (they set ``DOCUMENTATION_OPTIONS`` fields, so
 they must run after ``documentation_options.js``). The scripts still run in Sphinx's order,
 once the page is parsed and before ``DOMContentLoaded``, which is when they start their
-work anyway. The three sphinx-gallery style sheets are left out of each page without the
-HTML they style. Last, ``site.css`` gives every section after a page's first
+work anyway. The optional style sheets and scripts above are left out of each page
+without the HTML they act on. Last, ``site.css`` gives every section after a page's first
 ``content-visibility: auto``: the browser lays out and paints a section only when it
 comes near the screen. On the dithering page the first layout, one long task of 443 ms
 on the slowed CPU, became 118 ms, and the total blocking time went from 371 to 159-176 ms.
@@ -52,12 +55,22 @@ import re
 
 from sphinxext import PRIORITY
 
-# sphinx-gallery's style sheets that style one kind of output each, with the class names
-# (in the page's HTML) they style.
-OPTIONAL_CSS = {
+# Style sheets and scripts that act on one kind of content each, with what in a page's
+# body shows that content is there (class names, as they appear in the HTML); a page
+# without any of them is written without the file. ``highlight``: Pygments' code blocks,
+# which sphinx-copybutton gives their buttons (``div.highlight pre``).
+_CODE = ("highlight",)
+_DESIGN = ('class="sd-', " sd-")
+OPTIONAL_FILES = {
     "sg_gallery-binder.css": ("binder-badge", "lite-badge"),
     "sg_gallery-dataframe.css": ("dataframe",),
     "sg_gallery-rendered-html.css": ("rendered_html",),
+    "sphinx-design.min.css": _DESIGN,
+    "design-tabs.js": ("sd-tab-set",),
+    "pygments.css": _CODE,
+    "copybutton.css": _CODE,
+    "copybutton.js": _CODE,
+    "clipboard.min.js": _CODE,
 }
 # pydata-sphinx-theme's fontawesome.js only draws custom icons (``<i class="fa-custom ...">``,
 # added with ``FontAwesome.library.add`` in a script of the site's); its standard icons are
@@ -97,8 +110,17 @@ def without_search_scripts(head):
     return _SEARCH_SCRIPTS.sub("", head)
 
 
-def _css_name(css):
-    return str(getattr(css, "filename", css)).rsplit("/", 1)[-1]
+def _file_name(asset):
+    return str(getattr(asset, "filename", asset)).rsplit("/", 1)[-1].split("?")[0]
+
+
+def unused_files(body):
+    """The names in :data:`OPTIONAL_FILES` whose content ``body`` does not have."""
+    return {
+        name
+        for name, markers in OPTIONAL_FILES.items()
+        if not any(marker in body for marker in markers)
+    }
 
 
 def on_page(app, pagename, templatename, context, doctree):
@@ -110,16 +132,11 @@ def on_page(app, pagename, templatename, context, doctree):
     icons = body + str(context.get("theme_icon_links", ""))
     context["without_unused_fontawesome"] = lambda head: without_unused_fontawesome(head, icons)
     context["without_search_scripts"] = without_search_scripts
-    css_files = context.get("css_files")
-    if css_files is None:
-        return
-    unused = {
-        name
-        for name, classes in OPTIONAL_CSS.items()
-        if not any(class_name in body for class_name in classes)
-    }
-    # A new list: the one in the context is the builder's own, shared by every page.
-    context["css_files"] = [css for css in css_files if _css_name(css) not in unused]
+    unused = unused_files(body)
+    for key in ("css_files", "script_files"):
+        if context.get(key) is not None:
+            # A new list: the one in the context is the builder's own, shared by every page.
+            context[key] = [asset for asset in context[key] if _file_name(asset) not in unused]
 
 
 def setup(app):
