@@ -1,54 +1,19 @@
 """A Sphinx extension that keeps scripts and unused files out of the way of the first paint.
 
-Lighthouse's mobile preset (simulated slow 4G, a 4x slower CPU; pages served gzipped by
-``bench/pages.py``) scored the pages 0.81 to 0.89 for performance, the home page about 0.90.
-Every page's largest paint is a paragraph of text (figures are far below the first
-screen), so what Lighthouse blamed was what comes before the text can be painted: the
-requests the head blocks on, and then the time to lay out a long page. In each head:
+A page's largest paint on this site is a paragraph of text, so what delays it is what the
+head makes the browser fetch and run first. This module lets the site's template
+(``docs/_templates/layout.html``):
 
-* the search index and Sphinx's search scripts (``searchindex.js``, ``searchtools.js``,
-  ``language_data.js``: 24 kB gzipped, the largest items of the render-blocking audit,
-  460 + 310 + 160 ms), which pydata-sphinx-theme loads on every page for search as you
-  type, an option this site leaves off: its search box opens ``search.html``, which loads
-  them itself;
-* Sphinx's and the extensions' scripts (``documentation_options.js``, ``doctools.js``,
-  ``sphinx_highlight.js``, sphinx-copybutton's two, sphinx-gallery's ``sg-tags.js``), all
-  synchronous (about 160 ms each in the audit), none needed before the page is shown;
-* ``styles/theme.css``, whose only rule is ``@import "../basic.css"``: one more round
-  trip before anything is painted;
-* the theme's ``fontawesome.js`` (22 kB gzipped, a long task of about 180 ms on the slowed
-  CPU), which only draws custom icons (``fa-custom``); the theme's own icons are a web font
-  in its style sheet, and this site has no custom icon;
-* sphinx-gallery's style sheets for Binder badges, pandas tables and rich HTML output,
-  which no page here shows; and, on the pages without what they style, sphinx-design's
-  style sheet and tab script (the home page's cards are its only use), and the code
-  highlighting style and sphinx-copybutton's files (the galleries, the home, search and
-  index pages have no code).
+* leave Sphinx's search scripts and index out of every page but the search page
+  (:func:`without_search_scripts`): the search box opens ``search.html``, which loads them;
+* drop the theme's ``fontawesome.js``, which only draws custom icons, from pages without
+  one (:func:`without_unused_fontawesome`; the theme's own icons are a web font);
+* write every script tag with :func:`deferred_tag`, so that scripts run, in Sphinx's
+  order, once the page is parsed;
+* leave out of each page the optional style sheets and scripts whose content it lacks
+  (:data:`OPTIONAL_FILES`).
 
-So the site's template (``docs/_templates/layout.html``) leaves the search scripts out of
-every page but the search page (:func:`without_search_scripts`; deferred instead if search
-as you type is turned on),
-links ``basic.css`` itself, drops ``fontawesome.js`` from pages without a custom icon
-(:func:`without_unused_fontawesome`), and writes every script tag with
-:func:`deferred_tag`: files get ``defer``, inline scripts become modules, which run in
-the same queue, after the files before them (they set ``DOCUMENTATION_OPTIONS`` fields, so
-they must run after ``documentation_options.js``). The scripts still run in Sphinx's order,
-once the page is parsed and before ``DOMContentLoaded``, which is when they start their
-work anyway. The optional style sheets and scripts above are left out of each page
-without the HTML they act on. Last, ``site.css`` gives every section after a page's first
-``content-visibility: auto``: the browser lays out and paints a section only when it
-comes near the screen. On the dithering page the first layout, one long task of 443 ms
-on the slowed CPU, became 118 ms, and the total blocking time went from 371 to 159-176 ms.
-
-Lighthouse 12.8.2, mobile, medians of 3 runs of each page, before and after taken in
-turns on the same loaded 2-core machine (2026-11-25): the eight course pages 0.83-0.86
-before, 0.91-0.93 after; the walkthrough 0.88 -> 0.96; the home page 0.90 -> 0.95; the
-gallery indexes, the API page, the general index and the running-times page 0.90-0.96 ->
-0.94-0.99; the search page (whose scripts stay as they were) 0.91 -> 0.92. First paint
-2.1-3.0 s -> 1.6-2.4 s.
-Accessibility, best practices and SEO stay 1.00. What remained on the course pages then
-was MathJax, whose 1.1 MB script was one long task of 220-800 ms on the slowed CPU, most
-of their 160-330 ms of blocking time; ``mathml.py`` has since replaced it.
+README.md ("Page speed") has what each step was measured to save.
 """
 
 import re
