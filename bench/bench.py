@@ -80,6 +80,8 @@ Stock
    auto_examples/index
 """
 
+# The longest a reader who runs a downloaded example should wait for it, in seconds.
+SCRIPT_LIMIT = 5.0
 # (name, ratio from the medians, limit, description); a ratio whose measurement is
 # missing (the seed's code when no seed text is found) is reported as skipped.
 TARGETS = [
@@ -102,6 +104,13 @@ TARGETS = [
         lambda m: m["noop"] / m["stock-parallel-noop"],
         1.2,
         "no-op rebuild vs the same stock site's no-op rebuild (parallel, -j 2)",
+    ),
+    # In seconds, not a ratio: a reader who downloads a page waits for all of it.
+    (
+        "slowest example as a plain script (s)",
+        lambda m: max(m[key] for key in m if key.startswith("script:")),
+        SCRIPT_LIMIT,
+        "each example run as `python example.py` (Agg), the slowest one, in seconds",
     ),
 ]
 # Shown beside the targets, not targets themselves.
@@ -516,7 +525,7 @@ def main():
         lines.append(f"| {key} | {value:.2f} s | {used} | {all_runs} |")
     lines.append(f"| walkthrough page weight | {median['weight'] / 1e6:.2f} MB | | HTML + images |")
 
-    lines += ["", "| target | ratio | limit | met |", "| --- | ---: | ---: | --- |"]
+    lines += ["", "| target | value | limit | met |", "| --- | ---: | ---: | --- |"]
     ratios = {}
     for name, ratio, (limit, _, *why) in ratio_rows(median, TARGETS):
         if ratio is None:
@@ -525,6 +534,15 @@ def main():
             continue
         ratios[name] = {"ratio": ratio, "limit": limit, "met": ratio <= limit}
         lines.append(f"| {name} | {ratio:.2f} | {limit} | {'yes' if ratio <= limit else 'NO'} |")
+
+    scripts = {k.removeprefix("script:"): v for k, v in median.items() if k.startswith("script:")}
+    slow = [
+        f"{name} {seconds:.1f} s"
+        for name, seconds in sorted(scripts.items(), key=lambda x: -x[1])
+        if seconds > SCRIPT_LIMIT
+    ]
+    if slow:
+        lines += ["", f"Examples over {SCRIPT_LIMIT:g} s as plain scripts: {', '.join(slow)}."]
 
     lines += ["", "For comparison (not targets):", ""]
     comparisons = {}
