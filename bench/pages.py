@@ -108,11 +108,23 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return handle
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A server that lets a browser drop a response it no longer wants.
+
+    A browser leaving a page cancels the images still coming; the server's default is to
+    print the traceback of the broken connection. Any other error is still printed.
+    """
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(directory):
     """Serve ``directory`` with gzip on 127.0.0.1; yield the server (``.url``, ``.sent``)."""
     handler = functools.partial(GzipHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     server.sent = []
     server.url = f"http://127.0.0.1:{server.server_port}/"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

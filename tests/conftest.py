@@ -1,8 +1,9 @@
 """Shared fixtures: a copy of the project, its site built once, and the dataset cache.
 
-The site is built the way a maintainer builds it, with ``make html``, but in a temporary
-copy of the project and with an empty, temporary dataset cache (``XDG_CACHE_HOME``), so
-the tests neither touch the checkout's own build nor depend on the tester's cache.
+The site is built the way Read the Docs builds it (``make html`` in a fresh virtualenv,
+offline: tests/read_the_docs.py), in a temporary copy of the project and with an empty,
+temporary dataset cache (``XDG_CACHE_HOME``), so the tests read what gets published,
+and neither touch the checkout's own build nor depend on the tester's cache.
 
 ``make test`` runs the tests in several processes (pytest-xdist, one per core, each test
 file in one process: ``--dist loadfile``, so a module's fixtures are made once). What is
@@ -36,7 +37,6 @@ if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_variable, str(_threads))
 
-from project_copy import copy_project  # noqa: E402
 
 WALKTHROUGH = "plot_vector_quantization"
 # Every example, as a path relative to examples/ (e.g. series/plot_01_choosing_bins.py).
@@ -178,23 +178,19 @@ def dataset_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, dataset_cache):
-    """The whole site, built once with ``make html`` from a fresh copy of the project."""
+def site(tmp_path_factory):
+    """The whole site, built once, as Read the Docs builds it (tests/read_the_docs.py).
 
-    def build(folder):
-        project = copy_project(folder / "project")
-        builddir = project / "_build"
-        result = make(project, "html", env_with_cache(dataset_cache), builddir)
-        return {
-            "project": str(project),
-            "html": str(builddir / "html"),
-            "returncode": result.returncode,
-            "log": result.stdout + result.stderr,
-        }
+    That build runs ``make html`` too, in a fresh virtualenv holding only the build's lock
+    file, with no network and an empty dataset cache: the pages the tests read are the
+    pages that get published.
+    """
+    from read_the_docs import build_like_read_the_docs
 
-    built = once_per_run(tmp_path_factory, "site", build)
-    assert built["returncode"] == 0, f"make html failed:\n{built['log']}"
-    return {"project": Path(built["project"]), "html": Path(built["html"]), "log": built["log"]}
+    built = once_per_run(tmp_path_factory, "site", build_like_read_the_docs)
+    assert built["failed"] is None, f"the Read the Docs build failed: {built['failed']}"
+    paths = {key: Path(built[key]) for key in ("checkout", "html", "output", "cache")}
+    return dict(built, project=paths["checkout"], **paths)
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,22 @@
-"""What make bench and make profile read and report: the seed's code, an example's parts.
+"""What make bench and make profile read and report: the seed's code, an example's parts,
+and the page server they and the browser tests share.
 
 The benchmark itself is not run here (it builds the site many times); ``make bench``
 fails, naming the step, when a build it times fails.
 """
 
+import socket
+import struct
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
+
+from pages import serve  # noqa: E402
 
 from bench import SeedError, find_seed, seed_script  # noqa: E402
 
@@ -117,3 +123,17 @@ def test_profile_splits_an_example_into_its_parts(reader_env):
     seconds = {key: float(cells[key].removesuffix(" s")) for key in parts}
     assert all(seconds[key] > 0 for key in parts), cells
     assert cells["figures"] == "5"  # the walkthrough's five figures, all drawn
+
+
+def test_the_page_server_stays_quiet_when_a_browser_drops_a_response(tmp_path, capsys):
+    # A browser leaving a page cancels the images still coming: no traceback for that.
+    (tmp_path / "large.bin").write_bytes(bytes(20_000_000))
+    with serve(tmp_path) as server:
+        client = socket.create_connection(("127.0.0.1", server.server_port))
+        client.sendall(b"GET /large.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        client.recv(1000)  # the response has started
+        # Close with a reset, as a browser cancelling a request does.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()
+        time.sleep(0.5)  # the server's next writes fail
+    assert capsys.readouterr().err == ""

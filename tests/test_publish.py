@@ -5,15 +5,13 @@ Both files are checked against the schemas Read the Docs and GitHub publish, whi
 check-jsonschema ships (so no network is needed), and a broken copy of each must fail
 that check. The workflow is read for what it promises: the README's test command on
 every push and pull request, and, from main only and after the tests, a deployment of
-what ``make html`` writes. The Read the Docs build is run the way Read the Docs runs it:
-a fresh virtualenv, its install section, then the jobs the file declares, with no network
-and an empty dataset cache; then the pages it wrote are read.
+what ``make html`` writes. The Read the Docs build is run the way Read the Docs runs it
+(tests/read_the_docs.py): a fresh virtualenv, its install section, then the jobs the file
+declares, with no network and an empty dataset cache. It is the site every page test
+reads; here, what it printed and the files only a published site has are checked.
 
 The YAML is read with ruamel.yaml, which check-jsonschema depends on (PyYAML is not
 installed). It reads YAML 1.2, so the workflow's ``on:`` key stays the string "on".
-
-The Read the Docs build takes two minutes or so, most of it installing requirements.txt;
-``-k "not read_the_docs_builds"`` leaves it out, ``-k publish`` selects this file.
 """
 
 import json
@@ -24,25 +22,19 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import EXAMPLES, ROOT, WALKTHROUGH, check_walkthrough_output, copy_project
+from conftest import EXAMPLES, ROOT, WALKTHROUGH, check_walkthrough_output
+from read_the_docs import RTD_CONFIG, declared_jobs, read_yaml
 from ruamel.yaml import YAML
 
-RTD_CONFIG = ROOT / ".readthedocs.yaml"
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 VERSIONS_WORKFLOW = ROOT / ".github" / "workflows" / "versions.yml"
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-CANONICAL_URL = "https://quantizing-images.readthedocs.io/en/latest/"
-
-
-def read_yaml(path):
-    return YAML(typ="safe", pure=True).load(Path(path))
 
 
 def write_yaml(data, path):
@@ -438,166 +430,7 @@ def test_read_the_docs_commands_survive_its_quoting(rtd_config):
             assert "'" not in command, f"{job}: {command}"
 
 
-# -- Read the Docs: the build, run as Read the Docs runs it ------------------------------
-
-# Read the Docs' jobs in the order it runs them (docs: build-customization, "Extend or
-# override the build process"). Those before pre_build may use the network.
-RTD_JOBS = [
-    "post_checkout",
-    "pre_system_dependencies",
-    "post_system_dependencies",
-    "pre_create_environment",
-    "create_environment",
-    "post_create_environment",
-    "pre_install",
-    "install",
-    "post_install",
-    "pre_build",
-    "build.html",
-    "post_build",
-]
-OFFLINE_FROM = RTD_JOBS.index("pre_build")
-
-
-def declared_jobs(config):
-    """(job, commands) for every job the file declares, in Read the Docs' order."""
-    jobs = config["build"].get("jobs", {})
-    found = []
-    for job in RTD_JOBS:
-        value = jobs
-        for key in job.split("."):
-            value = value.get(key) if isinstance(value, dict) else None
-        if value is not None:
-            found.append((job, list(value)))
-    return found
-
-
-@pytest.fixture(scope="module")
-def offline_prefix():
-    """How to run a command with no network but loopback: ``unshare -n`` (as root), or
-    ``unshare -rn`` (a user namespace) where unprivileged namespaces are allowed."""
-    problems = []
-    for prefix in (["unshare", "--net"], ["unshare", "--map-root-user", "--net"]):
-        try:
-            probe = subprocess.run(
-                [*prefix, "sh", "-c", "ip link set lo up"], capture_output=True, text=True
-            )
-        except FileNotFoundError as error:
-            problems.append(str(error))
-            break
-        if probe.returncode == 0:
-            return prefix
-        problems.append(f"{shlex.join(prefix)}: {probe.stderr.strip()}")
-    reason = "cannot cut the network for the build (" + "; ".join(problems) + ")"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}, and in CI (CI=true) this test must run")
-    pytest.skip(reason)
-
-
-def build_like_read_the_docs(base, offline_prefix):
-    """Build the site in ``base`` from a copy of the project, exactly as .readthedocs.yaml
-    tells Read the Docs to; return where it went and what it printed.
-
-    Read the Docs' defaults are reproduced where the file keeps them: a virtualenv
-    (``python -m venv`` here, ``virtualenv`` there) and ``pip install -r`` for each
-    requirements file in python.install. Read the Docs also upgrades pip and installs
-    the latest Sphinx first; that is left out, so requirements.txt alone must be enough.
-    pip may use its cache, and does not compile to bytecode. Every other job is the file's
-    own commands, each run as Read the Docs runs it (``/bin/sh -c``, from the checkout,
-    with its variables and the virtualenv first on PATH), from pre_build on with no
-    network, an empty HOME and an empty dataset cache.
-    """
-    config = read_yaml(RTD_CONFIG)
-    assert "commands" not in config["build"], "build.commands: see the test above"
-    checkout = copy_project(base / "checkout")
-    shutil.copy2(RTD_CONFIG, checkout / RTD_CONFIG.name)
-    shutil.copytree(ROOT / "locks", checkout / "locks")
-    venv = base / "envs" / "latest"
-    output = f"{checkout / '_readthedocs'}/"  # as Read the Docs sets it, with the slash
-    cache, home = base / "xdg-cache", base / "home"
-    cache.mkdir()
-    home.mkdir()
-
-    # The system's PATH without any virtualenv: the tester's .venv must not leak in.
-    system_path = [
-        entry
-        for entry in os.environ["PATH"].split(os.pathsep)
-        if not (Path(entry).parent / "pyvenv.cfg").exists()
-    ]
-    rtd_env = {
-        "PATH": os.pathsep.join([str(venv / "bin"), *system_path]),
-        "READTHEDOCS": "True",
-        "READTHEDOCS_PROJECT": "quantizing-images",
-        "READTHEDOCS_VERSION": "latest",
-        "READTHEDOCS_VERSION_NAME": "latest",
-        "READTHEDOCS_VERSION_TYPE": "branch",
-        "READTHEDOCS_LANGUAGE": "en",
-        # Where Read the Docs serves this version (it always sets this one).
-        "READTHEDOCS_CANONICAL_URL": CANONICAL_URL,
-        "READTHEDOCS_REPOSITORY_PATH": str(checkout),
-        "READTHEDOCS_OUTPUT": output,
-        "READTHEDOCS_VIRTUALENV_PATH": str(venv),
-        "NO_COLOR": "1",
-    }
-    # Installing reaches the package index the way pip is set up here, and pip's cache.
-    pip_settings = {
-        k: v for k, v in os.environ.items() if k.startswith("PIP_") or k.lower().endswith("_proxy")
-    }
-    # Except that pip does not compile every installed module to bytecode: what it
-    # installs is the same, the build compiles what it imports, and the install took
-    # 8.8 s instead of 21.1 s. (PIP_COMPILE=0 is --no-compile; PIP_NO_COMPILE=1 is not:
-    # pip reads it as the value of the option, which that name turns on.)
-    pip_settings["PIP_COMPILE"] = "0"
-    online_env = dict(pip_settings, HOME=os.environ.get("HOME", str(home)), **rtd_env)
-    offline_env = dict(rtd_env, HOME=str(home), XDG_CACHE_HOME=str(cache))
-
-    jobs = dict(declared_jobs(config))
-    # Without a sphinx or mkdocs key Read the Docs creates and installs nothing by itself.
-    if "sphinx" in config or "mkdocs" in config:
-        python = shlex.quote(str(venv / "bin" / "python"))
-        create = f"{shlex.quote(sys.executable)} -m venv {shlex.quote(str(venv))}"
-        jobs.setdefault("create_environment", [create])
-        installs = config.get("python", {}).get("install", [])
-        for entry in installs:
-            assert "requirements" in entry, f"this test installs requirements files only: {entry}"
-        pip_install = f"{python} -m pip install --exists-action=w -r"
-        requirements = [shlex.quote(entry["requirements"]) for entry in installs]
-        jobs.setdefault("install", [f"{pip_install} {path}" for path in requirements])
-    assert "build.html" in jobs, (
-        "Read the Docs would run its own sphinx-build, not the Makefile's: "
-        "declare build.jobs.build.html"
-    )
-
-    log, seconds = [], {}
-    for index, job in enumerate(RTD_JOBS):
-        offline = index >= OFFLINE_FROM
-        started = time.perf_counter()
-        for command in jobs.get(job, []):
-            argv = ["/bin/sh", "-c", command]
-            if offline:
-                argv = [*offline_prefix, "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *argv]
-            result = subprocess.run(
-                argv,
-                cwd=checkout,
-                env=offline_env if offline else online_env,
-                capture_output=True,
-                text=True,
-                timeout=1800,
-            )
-            log.append(f"$ {command}\n{result.stdout}{result.stderr}")
-            assert result.returncode == 0, (
-                f"{job} failed: {command}\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
-            )
-        if job in jobs:
-            seconds[job] = round(time.perf_counter() - started, 1)
-    print(f"Read the Docs build, seconds per job: {seconds}")
-    return {
-        "checkout": checkout,
-        "html": Path(output) / "html",
-        "output": Path(output),
-        "cache": cache,
-        "log": "\n".join(log),
-    }
+# -- Read the Docs: the build, run as Read the Docs runs it (tests/read_the_docs.py) ------
 
 
 def figures_and_output(page_path):
@@ -619,32 +452,28 @@ def sphinx_words(words, builddir):
     ]
 
 
-def site_files(html):
-    """What a reader can reach of a built site: its pages, figures and downloads."""
-    files = {p.relative_to(html) for p in html.rglob("*") if p.is_file()}
-    return {f for f in files if f.suffix == ".html" or f.parts[0] in ("_images", "_downloads")}
-
-
-def test_read_the_docs_builds_the_site_offline(tmp_path, offline_prefix, site):
-    # One test, so that pytest-xdist never splits it over processes that would each build.
-    # The virtualenv (half a gigabyte) is left to pytest's rotation of its temporary
-    # folders: removing it here took longer than the build on a busy machine.
-    build = build_like_read_the_docs(tmp_path, offline_prefix)
+def test_read_the_docs_builds_the_site_offline(site):
+    # The site every page test reads is this build (tests/read_the_docs.py).
+    print(f"Read the Docs build, seconds per job: {site['seconds']}")
+    if not site["offline"]:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{site['why_online']}, and in CI (CI=true) the build must be offline")
+        pytest.skip(f"built with the network on: {site['why_online']}")
 
     # Read the Docs fails a build that leaves _build/html in the checkout.
-    assert not (build["checkout"] / "_build" / "html").exists()
-    assert (build["html"] / "index.html").is_file(), f"no index.html in {build['html']}"
+    assert not (site["checkout"] / "_build" / "html").exists()
+    assert (site["html"] / "index.html").is_file(), f"no index.html in {site['html']}"
 
     # The raccoon came from data/ into the empty cache; nothing was downloaded.
-    provisioned = build["cache"] / "scipy-data" / "face.dat"
-    shipped = build["checkout"] / "data" / "face.dat"
-    assert f"{provisioned} installed from {shipped}" in build["log"], build["log"][-3000:]
-    ran = re.search(r"executed (\d+) out of (\d+) file", build["log"])
-    assert ran and int(ran.group(1)) == int(ran.group(2)) == len(EXAMPLES), build["log"][-3000:]
+    provisioned = site["cache"] / "scipy-data" / "face.dat"
+    shipped = site["checkout"] / "data" / "face.dat"
+    assert f"{provisioned} installed from {shipped}" in site["log"], site["log"][-3000:]
+    ran = re.search(r"executed (\d+) out of (\d+) file", site["log"])
+    assert ran and int(ran.group(1)) == int(ran.group(2)) == len(EXAMPLES), site["log"][-3000:]
 
     # Every example page, with what it printed and its figures.
     for example in EXAMPLES:
-        page = build["html"] / "auto_examples" / example.with_suffix(".html")
+        page = site["html"] / "auto_examples" / example.with_suffix(".html")
         assert page.is_file(), f"{example}: no page"
         printed, images = figures_and_output(page)
         assert any(text.strip() for text in printed), f"{example}: no printed output"
@@ -655,27 +484,10 @@ def test_read_the_docs_builds_the_site_offline(tmp_path, offline_prefix, site):
         if example.stem == WALKTHROUGH:
             check_walkthrough_output("\n".join(printed))
 
+
+def test_read_the_docs_runs_the_sphinx_build_of_make_html(site):
     # The sphinx-build call of make html, with the same options; only the folder differs.
-    logged = [line for line in build["log"].splitlines() if " -m sphinx " in line]
+    logged = [line for line in site["log"].splitlines() if " -m sphinx " in line]
     assert len(logged) == 1, logged
     made_by_make = sphinx_words(make_html_command(), make_html_output().parent)
-    assert sphinx_words(shlex.split(logged[0]), build["output"]) == made_by_make
-
-    # And the same site as make html: pages, figures, downloads, blocks of printed output
-    # (their text differs where an example prints a time it measured).
-    made, published = site_files(site["html"]), site_files(build["html"])
-    assert made == published, {"only make html": made - published, "only here": published - made}
-    # Except that, knowing its address, the published site has a sitemap of its pages and
-    # tells sharing sites each page's address.
-    sitemap = (build["html"] / "sitemap.xml").read_text(encoding="utf-8")
-    for page in ("index.html", f"auto_examples/{WALKTHROUGH}.html"):
-        assert f"<loc>{CANONICAL_URL}{page}</loc>" in sitemap, page
-    assert not (site["html"] / "sitemap.xml").exists()
-    home = (build["html"] / "index.html").read_text(encoding="utf-8")
-    assert f'<meta property="og:url" content="{CANONICAL_URL}index.html"' in home
-    for example in EXAMPLES:
-        relative = Path("auto_examples") / example.with_suffix(".html")
-        made_printed, made_images = figures_and_output(site["html"] / relative)
-        printed, images = figures_and_output(build["html"] / relative)
-        assert images == made_images, example
-        assert len(printed) == len(made_printed), example
+    assert sphinx_words(shlex.split(logged[0]), site["output"]) == made_by_make

@@ -3,8 +3,9 @@
 Every page carries Open Graph and Twitter card tags (sphinxext-opengraph): its title, its
 first paragraph (also the meta description) and, for an example, its gallery thumbnail,
 for the home page its picture (sphinxext/social_images.py, home_picture.py). With the
-site's address known (READTHEDOCS_CANONICAL_URL, as on Read the Docs) the URLs are
-absolute and sitemap.xml lists every page; without it there is no sitemap.
+site's address known (READTHEDOCS_CANONICAL_URL, which Read the Docs sets: the site the
+tests read is built as it builds it) the URLs are absolute and sitemap.xml lists every
+page; without it, in a maintainer's build, there is no sitemap.
 """
 
 import xml.etree.ElementTree as ElementTree
@@ -15,8 +16,8 @@ from bs4 import BeautifulSoup
 from conftest import EXAMPLES, env_with_cache, make
 from pages import site_pages
 from project_copy import copy_project
+from read_the_docs import CANONICAL_URL
 
-ADDRESS = "https://quantizing-images.example.org/en/latest/"
 EXAMPLE_PAGES = [f"auto_examples/{p.with_suffix('.html').as_posix()}" for p in EXAMPLES]
 # Sphinx's generated pages, without prose: a sentence of the site's template describes them.
 GENERATED = ("search.html", "genindex.html")
@@ -48,12 +49,10 @@ def _first_paragraph(page):
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, dataset_cache):
-    """The site built as Read the Docs builds it, with its address (prose only: quick)."""
-    project = copy_project(tmp_path_factory.mktemp("published") / "project")
-    env = env_with_cache(dataset_cache)
-    env["READTHEDOCS_CANONICAL_URL"] = ADDRESS
-    result = make(project, "html-noplot", env, project / "_build")
+def local(tmp_path_factory, dataset_cache):
+    """The site as a maintainer builds it, whose address is not known (prose only: quick)."""
+    project = copy_project(tmp_path_factory.mktemp("local") / "project")
+    result = make(project, "html-noplot", env_with_cache(dataset_cache), project / "_build")
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "_build" / "html"
 
@@ -82,7 +81,10 @@ def test_example_pages_share_their_thumbnail_and_the_home_page_its_picture(site)
     html = site["html"]
     for path in EXAMPLE_PAGES + ["index.html"]:
         tags = _tags(_page(html, path))
-        image = _one(tags, "og:image", path)
+        # The site knows its address (it is built as Read the Docs builds it): absolute.
+        shared = _one(tags, "og:image", path)
+        assert shared.startswith(CANONICAL_URL), (path, shared)
+        image = shared.removeprefix(CANONICAL_URL)
         if path == "index.html":
             expected = "_images/home-4-levels-"
         else:
@@ -92,28 +94,31 @@ def test_example_pages_share_their_thumbnail_and_the_home_page_its_picture(site)
         assert _one(tags, "og:image:alt", path)
 
 
-def test_a_local_build_has_no_sitemap_and_no_address(site):
-    html = site["html"]
+def test_a_local_build_has_no_sitemap_and_no_address(local):
+    html = local
     assert not (html / "sitemap.xml").exists()
     page = _page(html, "index.html")
     assert page.find("link", rel="canonical") is None
     assert not _tags(page)["og:url"][0].startswith("http")
 
 
-def test_with_its_address_the_site_has_a_sitemap_of_every_page(published):
+def test_with_its_address_the_site_has_a_sitemap_of_every_page(site):
+    # The site is built as Read the Docs builds it, which gives it its address.
+    published = site["html"]
     tree = ElementTree.parse(published / "sitemap.xml")
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     listed = sorted(loc.text for loc in tree.getroot().findall("s:url/s:loc", namespace))
     pages = [p for p in site_pages(published) if p not in NOT_IN_SITEMAP]
-    assert listed == sorted(ADDRESS + p for p in pages)
+    assert listed == sorted(CANONICAL_URL + p for p in pages)
     assert len(pages) >= len(EXAMPLES) + 3
 
 
-def test_with_its_address_shared_links_are_absolute(published):
+def test_with_its_address_shared_links_are_absolute(site):
+    published = site["html"]
     for path in ["index.html", EXAMPLE_PAGES[0], "search.html"]:
         page = _page(published, path)
         tags = _tags(page)
-        assert _one(tags, "og:url", path) == ADDRESS + path
-        assert page.find("link", rel="canonical")["href"] == ADDRESS + path
+        assert _one(tags, "og:url", path) == CANONICAL_URL + path
+        assert page.find("link", rel="canonical")["href"] == CANONICAL_URL + path
         if path == "index.html":
-            assert _one(tags, "og:image", path).startswith(ADDRESS + "_images/home-4-levels-")
+            assert _one(tags, "og:image", path).startswith(CANONICAL_URL + "_images/home-4-levels-")
