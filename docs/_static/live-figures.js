@@ -386,6 +386,10 @@
     return (state) => {
       const n = Number(state.levels);
       const levels = Array.from({ length: n }, (_, i) => rint((i * 255) / (n - 1)));
+      // How many pixels take each grey, and the squared error, counted as the image is
+      // made (one pass over the pixels, not two).
+      const counts = new Int32Array(256);
+      let squared = 0;
       if (state.dither === "none" || state.dither === "ordered") {
         // One 256-entry table per threshold (one table without dithering).
         const thresholds = state.dither === "none" ? [[32]] : BAYER.map((r) => r.map((m) => m + 0.5));
@@ -395,7 +399,13 @@
         const size = tables.length;
         for (let y = 0, i = 0; y < height; y++) {
           const row = tables[y % size];
-          for (let x = 0; x < width; x++, i++) values[i] = row[x % size][grey[i]];
+          for (let x = 0; x < width; x++, i++) {
+            const level = row[x % size][grey[i]];
+            const d = grey[i] - level;
+            values[i] = level;
+            counts[level]++;
+            squared += d * d;
+          }
         }
       } else {
         // The level Pillow picks for each value, 0 to 255.
@@ -414,7 +424,10 @@
             v = v < 0 ? 0 : v > 255 ? 255 : v;
             const level = toLevel[v];
             const e = v - level;
+            const d = grey[i] - level;
             values[i] = level;
+            counts[level]++;
+            squared += d * d;
             right = 7 * e;
             below[x] += 3 * e;
             below[x + 1] += 5 * e;
@@ -424,13 +437,6 @@
       }
       paintGrey(parts.image, width, height, values);
       paintCloseup(parts.closeup, parts.image);
-      const counts = new Float64Array(256);
-      let squared = 0;
-      for (let i = 0; i < grey.length; i++) {
-        const d = grey[i] - values[i];
-        counts[values[i]]++;
-        squared += d * d;
-      }
       const uses = levels.map((level) => counts[level]);
       paintHistogram(parts.histogram, figure, histogram, levels, uses);
       const mse = squared / grey.length;
