@@ -165,6 +165,13 @@ def build_like_read_the_docs(base):
         "seconds": {},
         "failed": None,
     }
+    if "build.html" not in jobs:
+        built["failed"] = (
+            "Read the Docs would run its own sphinx-build, not the Makefile's: "
+            "declare build.jobs.build.html"
+        )
+        built["log"] = ""
+        return built
     log = []
     for index, job in enumerate(RTD_JOBS):
         offline = index >= OFFLINE_FROM
