@@ -190,7 +190,8 @@ def build_like_read_the_docs(base):
             )
             log.append(f"$ {command}\n{result.stdout}{result.stderr}")
             if result.returncode != 0:
-                built["failed"] = f"{job} failed: {command}\n{result.stdout}\n{result.stderr}"
+                output_tail = f"{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
+                built["failed"] = f"{job} failed: {command}\n{output_tail}"
                 built["log"] = "\n".join(log)
                 return built
         if job in jobs:
