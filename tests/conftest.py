@@ -189,8 +189,8 @@ def site(tmp_path_factory):
 
     built = once_per_run(tmp_path_factory, "site", build_like_read_the_docs)
     assert built["failed"] is None, f"the Read the Docs build failed: {built['failed']}"
-    paths = {key: Path(built[key]) for key in ("checkout", "html", "output", "cache")}
-    return dict(built, project=paths["checkout"], **paths)
+    # The checkout is the project's copy the build ran in: its examples, data and pages.
+    return dict(built, **{key: Path(built[key]) for key in ("checkout", "html", "output", "cache")})
 
 
 @pytest.fixture(scope="session")

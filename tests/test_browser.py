@@ -238,7 +238,7 @@ def test_figures_are_served_lossless(site, base_url, reader_env, tmp_path):
     script = f"""
 import contextlib, io, runpy, sys
 import numpy as np, matplotlib.pyplot as plt
-sys.path.insert(0, {str(site["project"])!r})
+sys.path.insert(0, {str(site["checkout"])!r})
 from sphinxext.helpers.figure_scraper import lay_out_once
 with contextlib.redirect_stdout(io.StringIO()):
     runpy.run_path(sys.argv[1], run_name="__main__")
@@ -255,7 +255,7 @@ for index, number in enumerate(plt.get_fignums(), 1):
             height, width, 4)
 np.savez({str(drawn)!r}, **arrays)
 """
-    example = site["project"] / "examples" / f"{WALKTHROUGH}.py"
+    example = site["checkout"] / "examples" / f"{WALKTHROUGH}.py"
     result = subprocess.run(
         [sys.executable, "-c", script, str(example)],
         env=reader_env,
