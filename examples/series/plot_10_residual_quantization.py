@@ -189,28 +189,31 @@ def fit_residual(vectors, k, n_stages):
 
 
 def encode_residual(vectors, codebooks):
-    """Greedy codes, one column per stage, and the residuals left."""
-    residuals = vectors.astype(np.int32)
-    codes = np.empty((len(vectors), len(codebooks)), dtype=np.intp)
-    for stage, codebook in enumerate(codebooks):
-        codes[:, stage] = encode(residuals, codebook)
-        residuals = residuals - codebook[codes[:, stage]]
-    return codes, residuals
+    """Greedy codes, one column per stage, and the residual after each."""
+    residual, codes, left = vectors.astype(np.int32), [], []
+    for codebook in codebooks:
+        codes.append(encode(residual, codebook))
+        residual = residual - codebook[codes[-1]]
+        left.append(residual)
+    return np.column_stack(codes), left
 
 
 # %%
 # We learn 4 stages of 256 codewords (8 bits a stage) and 8 stages of 16 codewords (4
-# bits a stage); the first S codebooks of either give the quantizer of S stages.
+# bits a stage); the first S codebooks of either give the quantizer of S stages, whose
+# code is the first S columns of the code of all stages (see below why).
 print(header)
 residual_codebooks = {256: fit_residual(sample, 256, 4)}
 residual_codebooks[16] = fit_residual(sample, 16, 8)
 residuals_left = {}
 for k, codebooks in residual_codebooks.items():
+    all_codes, left = encode_residual(blocks, codebooks)
     for n in range(1, len(codebooks) + 1):
-        codes, residuals = encode_residual(blocks, codebooks[:n])
-        decoded = blocks.astype(np.int32) - residuals
-        results["RVQ", k, n] = describe(codebooks[:n], codes, decoded)
-        residuals_left[k, n] = residuals
+        decoded = blocks.astype(np.int32) - left[n - 1]
+        results["RVQ", k, n] = describe(
+            codebooks[:n], all_codes[:, :n], decoded
+        )
+        residuals_left[k, n] = left[n - 1]
         print_result(f"{n} × {k}", results["RVQ", k, n])
 
 # %%
