@@ -9,7 +9,8 @@ and neither touch the checkout's own build nor depend on the tester's cache.
 file in one process: ``--dist loadfile``, so a module's fixtures are made once). What is
 costly is still done once for the whole run, not once per process: the site is built by
 the first process that needs it, under a file lock, in a folder all of them share, and
-the others read it there; so are the examples' runs as plain scripts. Tests of the
+the others read it there; so are the examples' runs as plain scripts, whose globals the
+claim tests read (``run_example``) instead of running each example once more. Tests of the
 extensions build a small site in this process instead (tests/project_copy.py).
 """
 
@@ -204,21 +205,38 @@ def reader_env(dataset_cache):
 
 
 @pytest.fixture(scope="session")
+def face_in_this_process(reader_env):
+    """``scipy.datasets.face``, reading the reader's cache in this process too."""
+    from scipy.datasets import _fetchers, face
+
+    # scipy.datasets fixed its cache folder when it was imported: point it at ours.
+    _fetchers.data_fetcher.path = Path(reader_env["XDG_CACHE_HOME"]) / "scipy-data"
+    return face
+
+
+# The folder of tests/keep_namespace/sitecustomize.py, put on an example run's PYTHONPATH.
+KEEP_NAMESPACE = Path(__file__).resolve().parent / "keep_namespace"
+
+
+@pytest.fixture(scope="session")
 def run_script(reader_env, tmp_path_factory):
     """Run an example as a reader runs the downloaded file: ``python plot_....py``.
 
     Returns the finished process (its stdout and stderr); each example runs once per
-    test run, in a folder of its own, with the reader's dataset cache and Agg.
+    test run, in a folder of its own, with the reader's dataset cache and Agg. The run
+    also leaves its global variables pickled in that folder, for ``run_example``.
     """
 
     def run(relative_path):
         relative_path = Path(relative_path).as_posix()
 
         def execute(folder):
+            env = dict(reader_env, PYTHONPATH=str(KEEP_NAMESPACE))
+            env["KEEP_NAMESPACE_TO"] = str(folder / "namespace.pickle")
             result = subprocess.run(
                 [sys.executable, str(ROOT / "examples" / relative_path)],
                 cwd=folder,
-                env=reader_env,
+                env=env,
                 capture_output=True,
                 text=True,
                 timeout=300,
@@ -228,36 +246,46 @@ def run_script(reader_env, tmp_path_factory):
         name = "script-" + re.sub(r"\W", "_", relative_path)
         result = subprocess.CompletedProcess(*once_per_run(tmp_path_factory, name, execute))
         assert result.returncode == 0, f"{relative_path} failed:\n{result.stderr}"
+        result.folder = shared_root(tmp_path_factory) / name
         return result
 
     return run
 
 
-@pytest.fixture(scope="session")
-def run_example(reader_env):
-    """Run an example in this process and return its global variables.
+class Namespace(dict):
+    """An example's global variables; a name the run could not pickle says why."""
 
-    Tests use it to check the claims a page makes on the results the page's own code
-    computes. Each example runs once per session; figures are drawn with Agg and closed.
+    def __init__(self, values, example, missing):
+        super().__init__(values)
+        self.example, self.missing = example, missing
+
+    def __missing__(self, name):
+        reason = self.missing.get(name, "the script defines no such name")
+        raise KeyError(f"{self.example}: {name!r} is not kept from its run ({reason})")
+
+
+@pytest.fixture(scope="session")
+def run_example(run_script):
+    """The global variables of an example after its run as a plain script.
+
+    Tests use them to check the claims a page makes on the results the page's own code
+    computed, in the very run that ``run_script`` checks: the example runs once per test
+    run, not once more in this process. The page's functions can be called here.
     """
-    import runpy
+    import pickle
 
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from scipy.datasets import _fetchers
-
-    # scipy.datasets fixed its cache folder when it was imported: point it at ours.
-    _fetchers.data_fetcher.path = Path(reader_env["XDG_CACHE_HOME"]) / "scipy-data"
     namespaces = {}
 
     def run(relative_path):
         relative_path = Path(relative_path).as_posix()
         if relative_path not in namespaces:
-            script = ROOT / "examples" / relative_path
-            namespaces[relative_path] = runpy.run_path(str(script), run_name="__main__")
-            plt.close("all")
+            saved = run_script(relative_path).folder / "namespace.pickle"
+            missing = json.loads(Path(f"{saved}.missing.json").read_text(encoding="utf-8"))
+            with open(saved, "rb") as file:
+                namespaces[relative_path] = Namespace(pickle.load(file), relative_path, missing)
         return namespaces[relative_path]
 
     return run

@@ -57,13 +57,10 @@ Text of the second section.
 
 
 @pytest.fixture
-def small_site(tmp_path, reader_env):
+def small_site(tmp_path, face_in_this_process):
     """A two-page site with ``live_figures`` as the test sets it, built in this process."""
-    from scipy.datasets import _fetchers
     from sphinx.testing.util import SphinxTestApp
 
-    # scipy.datasets fixed its cache folder when imported: the test run's own cache.
-    _fetchers.data_fetcher.path = Path(reader_env["XDG_CACHE_HOME"]) / "scipy-data"
     source = tmp_path / "source"
     source.mkdir()
     (source / "conf.py").write_text('extensions = ["sphinxext.frontend.live_figures"]\n')

@@ -80,3 +80,37 @@ def test_the_walkthrough_notebook_runs_top_to_bottom(site, reader_env, tmp_path,
     stdout = "".join(out.text for out in outputs if out.get("name") == "stdout")
     check_walkthrough_output(stdout)
     assert len(images) == 5
+
+
+def test_a_script_run_keeps_its_globals_and_says_which_it_could_not(tmp_path, reader_env):
+    """What run_example reads: the globals of the plain-script run, functions included."""
+    import json
+    import pickle
+    import subprocess
+    import sys
+
+    from conftest import KEEP_NAMESPACE, Namespace
+
+    script = tmp_path / "plot_tiny.py"
+    script.write_text(
+        "import numpy as np\n"
+        "levels = np.arange(4) * 85\n"
+        "def nearest(x):\n    return levels[np.abs(levels - x).argmin()]\n"
+        "pending = (x for x in levels)\n"
+        "print('ran')\n"
+    )
+    kept = tmp_path / "namespace.pickle"
+    env = dict(reader_env, PYTHONPATH=str(KEEP_NAMESPACE), KEEP_NAMESPACE_TO=str(kept))
+    result = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, check=True
+    )
+    assert (result.stdout, result.stderr) == ("ran\n", "")
+    missing = json.loads((tmp_path / "namespace.pickle.missing.json").read_text())
+    assert list(missing) == ["pending"] and "generator" in missing["pending"]
+    namespace = Namespace(pickle.loads(kept.read_bytes()), "plot_tiny.py", missing)
+    assert namespace["levels"].tolist() == [0, 85, 170, 255]
+    assert namespace["nearest"](100) == 85
+    with pytest.raises(KeyError, match="'pending' is not kept from its run .*generator"):
+        namespace["pending"]
+    with pytest.raises(KeyError, match="defines no such name"):
+        namespace["absent"]

@@ -7,8 +7,6 @@ of our own; PSNR against scikit-image's. The next page's scores (SSIM, blurred i
 bits) are checked in tests/test_series_judging_dithering.py.
 """
 
-import contextlib
-import io
 from fractions import Fraction
 from pathlib import Path
 
@@ -29,11 +27,10 @@ NEXT_PAGE = ":ref:`sphx_glr_auto_examples_series_plot_06_judging_dithering.py`"
 
 
 @pytest.fixture(scope="module")
-def page(run_example):
+def page(run_example, run_script):
     """The page's variables, and what it printed under "printed"."""
-    with contextlib.redirect_stdout(io.StringIO()) as printed:
-        namespace = dict(run_example(PAGE))
-    namespace["printed"] = printed.getvalue()
+    namespace = dict(run_example(PAGE))
+    namespace["printed"] = run_script(PAGE).stdout
     return namespace
 
 

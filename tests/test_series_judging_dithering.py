@@ -7,7 +7,6 @@ double precision; the PNG sizes by writing and reading the files again; the shar
 contrast a blur keeps on sinusoids.
 """
 
-import contextlib
 import io
 import re
 from fractions import Fraction
@@ -38,11 +37,10 @@ SSIM_SETTINGS = {
 
 
 @pytest.fixture(scope="module")
-def page(run_example):
+def page(run_example, run_script):
     """The page's variables, and what it printed under "printed"."""
-    with contextlib.redirect_stdout(io.StringIO()) as printed:
-        namespace = dict(run_example(PAGE))
-    namespace["printed"] = printed.getvalue()
+    namespace = dict(run_example(PAGE))
+    namespace["printed"] = run_script(PAGE).stdout
     return namespace
 
 
@@ -88,8 +86,7 @@ def test_printed_lines_fit_the_column(page):
 
 
 def test_the_images_are_the_dithering_pages_pixel_for_pixel(page, run_example):
-    with contextlib.redirect_stdout(io.StringIO()):
-        before = run_example(DITHERING_PAGE)
+    before = run_example(DITHERING_PAGE)
     np.testing.assert_array_equal(page["raccoon"], before["raccoon"])
     assert list(page["methods"]) == list(before["methods"]) == [NEAREST, *DITHERS]
     for name in page["methods"]:

@@ -68,9 +68,8 @@ def distinct(page):
     return flat[first], first, inverse, counts
 
 
-def test_page_is_the_raccoon_at_half_size(page):
-    from scipy.datasets import face
-
+def test_page_is_the_raccoon_at_half_size(page, face_in_this_process):
+    face = face_in_this_process
     assert np.array_equal(page["original"], face()[::2, ::2])
     assert page["palette_sizes"] == SIZES
 

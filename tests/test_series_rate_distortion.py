@@ -5,8 +5,6 @@ on the histogram against fits on every pixel. The entropy-coded part is checked 
 tests/test_series_entropy_coded_quantization.py.
 """
 
-import contextlib
-import io
 import itertools
 from pathlib import Path
 
@@ -20,11 +18,8 @@ SOURCE = Path(__file__).parent.parent / "examples" / PAGE
 
 
 @pytest.fixture(scope="module")
-def run(run_example):
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        namespace = run_example(PAGE)
-    return namespace, output.getvalue()
+def run(run_example, run_script):
+    return run_example(PAGE), run_script(PAGE).stdout
 
 
 @pytest.fixture(scope="module")
