@@ -231,7 +231,8 @@ def run_script(reader_env, tmp_path_factory):
         relative_path = Path(relative_path).as_posix()
 
         def execute(folder):
-            env = dict(reader_env, PYTHONPATH=str(KEEP_NAMESPACE))
+            path = [str(KEEP_NAMESPACE), *filter(None, [reader_env.get("PYTHONPATH")])]
+            env = dict(reader_env, PYTHONPATH=os.pathsep.join(path))
             env["KEEP_NAMESPACE_TO"] = str(folder / "namespace.pickle")
             result = subprocess.run(
                 [sys.executable, str(ROOT / "examples" / relative_path)],
@@ -277,6 +278,8 @@ def run_example(run_script):
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     namespaces = {}
 
     def run(relative_path):
@@ -286,6 +289,7 @@ def run_example(run_script):
             missing = json.loads(Path(f"{saved}.missing.json").read_text(encoding="utf-8"))
             with open(saved, "rb") as file:
                 namespaces[relative_path] = Namespace(pickle.load(file), relative_path, missing)
+            plt.close("all")  # the unpickled figures stay usable, out of pyplot's list
         return namespaces[relative_path]
 
     return run
