@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from conftest import EXAMPLES, ROOT, WALKTHROUGH
-from pages import scroll_to_bottom, site_pages
+from pages import site_pages
 from PIL import Image
 
 from sphinxext.helpers.figure_scraper import HIGH_DENSITY_BELOW
@@ -148,6 +148,7 @@ def read_on_a_desktop(browser, base_url, screenshots, axe):
             visit = Visit(context, base_url)
             page = visit.open(path, until="networkidle")
             seen = {"visit": visit, "images": visit.images(), "title": page.title()}
+            seen["requested_at_1x"] = list(visit.requested)  # before the window widens
             page.screenshot(
                 path=str(screenshots / (path.replace("/", "__") + ".png")), full_page=True
             )
@@ -285,16 +286,13 @@ np.savez({str(drawn)!r}, **arrays)
             assert np.array_equal(pixels, expected), f"{url} differs from the drawn figure"
 
 
-def test_a_1x_screen_never_downloads_the_high_density_figures(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-    visit = Visit(context, base_url)
+def test_a_1x_screen_never_downloads_the_high_density_figures(read_on_a_desktop):
+    # The desktop visit (1280 x 800, 1x) asks for every image of the page.
     for path in EXAMPLE_PAGES:
-        page = visit.open(path, all_images=False)
-        scroll_to_bottom(page)
-    figures = [url for url in visit.requested if "/_images/sphx_glr_" in url]
-    assert figures, "no figure was downloaded at all"
-    assert [url for url in figures if "_2_00x." in url] == []
-    context.close()
+        requested = read_on_a_desktop(path)["requested_at_1x"]
+        figures = [url for url in requested if "/_images/sphx_glr_" in url]
+        assert figures, f"{path}: no figure was downloaded at all"
+        assert [url for url in figures if "_2_00x." in url] == [], path
 
 
 def test_a_2x_screen_shows_the_high_density_figures(browser, base_url):
