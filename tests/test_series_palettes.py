@@ -54,7 +54,7 @@ def squared_distances(points, palette):
     """Squared distance of every point to every palette colour (exact integers).
 
     |p|^2 - 2 p.c + |c|^2 by a matrix product in float64: every term and partial sum is
-    an integer below 2**18, far below 2**53, so the result is exact.
+    an integer below 2**19, far below 2**53, so the result is exact.
     """
     points = np.asarray(points, dtype=np.float64)
     palette = np.asarray(palette, dtype=np.float64)
