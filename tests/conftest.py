@@ -110,6 +110,22 @@ def screenshots(site):
 SCREENSHOT_FOLDERS = []
 
 
+def pytest_collection_modifyitems(items):
+    """Start the site's build first, and the test files that do not need it beside it.
+
+    pytest-xdist (``--dist loadfile``) hands the files to its processes in this order.
+    In name order, the first file of each process needed the site, so one process built
+    it while the other waited for it, idle, for most of two minutes.
+    """
+    needs_site = {item.path for item in items if "site" in item.fixturenames}
+    first = next((item.path for item in items if item.path in needs_site), None)
+
+    def order(item):
+        return 0 if item.path == first else 2 if item.path in needs_site else 1
+
+    items.sort(key=order)  # stable: each file keeps its own order
+
+
 def pytest_sessionfinish(session):
     # An xdist worker hands its folders to the main process, which prints the summary.
     workeroutput = getattr(session.config, "workeroutput", None)
