@@ -12,7 +12,7 @@ So, in the doctree, before Sphinx collects the images:
 * images load lazily, except the first of a page when no code comes before it (a gallery's
   first thumbnail, which may be the page's largest paint): a figure comes after the code
   that draws it and the page's introduction, below the first screen (on this site its top
-  is 2,200 px or more down at 1280x900, and further on a phone; tests/test_browser.py
+  is 2,200 px or more down on a 1280 px wide screen, and further on a phone; tests/test_browser.py
   checks that no lazy image starts on the first screen);
 * each figure is wrapped in a link to its largest file, so a tap opens it at full size;
 * thumbnails get their width and height, and no link to their file (they sit in a card
