@@ -48,7 +48,8 @@ def test_the_picture_shows_the_same_crop_at_256_and_4_levels_side_by_side(home, 
         ".home-picture img",
         """imgs => imgs.map(img => { const box = img.getBoundingClientRect();
                return {src: img.getAttribute("src"), alt: img.alt, top: box.top,
-                       shown: box.width, natural: img.naturalWidth}; })""",
+                       shown: box.width, natural: img.naturalWidth,
+                       priority: img.getAttribute("fetchpriority")}; })""",
     )
     assert len(images) == 2, images
     original, quantized = (_decoded(page, image["src"]) for image in images)
@@ -62,6 +63,8 @@ def test_the_picture_shows_the_same_crop_at_256_and_4_levels_side_by_side(home, 
     for image in images:
         assert image["shown"] == image["natural"], image
         assert "grey levels" in image["alt"]
+        # The page's largest paint: asked for before the thumbnails and the icon font.
+        assert image["priority"] == "high", image
     assert images[0]["top"] == images[1]["top"], "the two crops are not side by side"
     # And the picture comes first: it is on the first screen.
     assert images[0]["top"] < height
