@@ -3,9 +3,9 @@
 The site is served by a local HTTP server that gzips text as a static host does
 (``bench/pages.py``), as a reader would get it. Every built page is opened: it must load
 with no console error, no failed request and no request to another host, pass axe-core's
-accessibility rules (in its code blocks, on the pages ``code_token_cover`` picks), and show its code without sideways scrolling at desktop sizes. Each
-example page is read on a phone as well, and the figures it serves are checked against
-what Matplotlib drew.
+accessibility rules (in its code blocks, on the pages ``code_token_cover`` picks), and
+show its code without sideways scrolling at desktop sizes. Each example page is read on a
+phone as well, and the figures it serves are checked against what Matplotlib drew.
 Without Chromium these tests skip, saying why; with REQUIRE_BROWSER=1 (as in CI) they fail
 instead. A screenshot of every page is saved beside the built site, in ``screenshots/``.
 """
