@@ -100,7 +100,8 @@ def visit_home_picture(self, node):
         src_root = posixpath.join(self.builder.imagedir, name)  # from the site's root
         panels.append(
             "<figure>"
-            # Above the fold, the page's largest paint: fetched first, not after the styles.
+            # The largest paint, on the first screen: asked for at high priority at once,
+            # not only once layout finds it on screen.
             f'<img src="{src}" width="{width}" height="{height}" fetchpriority="high" '
             f'alt="The raccoon\'s eyes with {count} grey levels">'
             f"<figcaption>{count} grey levels</figcaption></figure>"
